@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { labDefaults } from './defaults.js';
+import { ConfigError, describeIssues, formatPath } from './errors.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+/** The validated configuration: credentials resolved from their files, deeply frozen. */
+export type Config = DeepReadonly<
+  Omit<ParsedConfig, 'database' | 'pbx'> & {
+    database: { url: string };
+    pbx: { nodes: PbxNodeConfig[] };
+    /** Where the configuration came from (a path, or "embedded defaults"). */
+    source: string;
+  }
+>;
+
+export type PbxNodeConfig = Omit<ParsedConfig['pbx']['nodes'][number], 'ari' | 'ami' | 'esl'> & {
+  ari?: { url: string; username: string; password: string; app: string };
+  ami?: { host: string; port: number; username: string; secret: string };
+  esl?: { host: string; port: number; password: string; recordingDir: string; amdEngine: 'mod_amd' | 'avmd' };
+};
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export interface LoadOptions {
+  /** Explicit file; else `DIALER_CONFIG`, else `config/dialer.yaml` if present, else the defaults. */
+  file?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+}
+
+/**
+ * Loads and validates the configuration once. Throws ConfigError listing every problem; never
+ * returns a half-valid config. This is the only module that reads environment variables.
+ */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? env['DIALER_CONFIG'] ?? defaultFile(cwd);
+  const source = file ? resolve(cwd, file) : 'embedded defaults';
+  const raw = file ? readYaml(source) : labDefaults();
+  applyEnv(raw, env);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      source,
+      describeIssues(result.error.issues, (p) => knownKeys(p)),
+    );
+  }
+  return deepFreeze(resolveSecrets(result.data, source, cwd));
+}
+
+function defaultFile(cwd: string): string | undefined {
+  const candidate = resolve(cwd, 'config/dialer.yaml');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+function readYaml(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      path,
+      doc.errors.map(
+        (e) => `YAML syntax at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0] ?? ''}`,
+      ),
+    );
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(path, ['the file must hold a mapping of settings (key: value)']);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A few deployment-time overrides, so containers need not rewrite the file. */
+function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): void {
+  const set = (section: string, key: string, value: string | undefined) => {
+    if (value === undefined) return;
+    const current = (raw[section] ?? {}) as Record<string, unknown>;
+    raw[section] = { ...current, [key]: value };
+  };
+  set('database', 'url', env['DIALER_DATABASE_URL']);
+  if (env['DIALER_DATABASE_URL'] !== undefined)
+    delete (raw['database'] as Record<string, unknown>)['urlFile'];
+  set('redis', 'url', env['DIALER_REDIS_URL']);
+  set('recordings', 'root', env['DIALER_RECORDINGS_ROOT']);
+}
+
+function readSecret(file: string, key: string, source: string, cwd: string): string {
+  try {
+    return readFileSync(resolve(cwd, file), 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(source, [
+      `${key}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    ]);
+  }
+}
+
+function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string): Config {
+  const problems: string[] = [];
+  const secret = (inline: string | undefined, file: string | undefined, key: string): string => {
+    if (inline !== undefined) return inline;
+    try {
+      return readSecret(file ?? '', key, source, cwd);
+    } catch (err) {
+      problems.push(...(err as ConfigError).problems);
+      return '';
+    }
+  };
+  const nodes = cfg.pbx.nodes.map((n, i) => {
+    const at = `pbx.nodes[${i}]`;
+    const { ari, ami, esl, ...rest } = n;
+    const node: PbxNodeConfig = { ...rest };
+    if (ari)
+      node.ari = {
+        url: ari.url,
+        username: ari.username,
+        app: ari.app,
+        password: secret(ari.password, ari.passwordFile, `${at}.ari.passwordFile`),
+      };
+    if (ami)
+      node.ami = {
+        host: ami.host,
+        port: ami.port,
+        username: ami.username,
+        secret: secret(ami.secret, ami.secretFile, `${at}.ami.secretFile`),
+      };
+    if (esl)
+      node.esl = {
+        host: esl.host,
+        port: esl.port,
+        recordingDir: esl.recordingDir,
+        amdEngine: esl.amdEngine,
+        password: secret(esl.password, esl.passwordFile, `${at}.esl.passwordFile`),
+      };
+    return node;
+  });
+  const dbUrl = secret(cfg.database.url, cfg.database.urlFile, 'database.urlFile');
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return {
+    ...cfg,
+    database: { url: dbUrl },
+    pbx: { nodes },
+    recordings: { ...cfg.recordings, root: resolve(cwd, cfg.recordings.root) },
+    source,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, { _zod: { def: ZodDefLike } }>;
+  element?: { _zod: { def: ZodDefLike } };
+  innerType?: { _zod: { def: ZodDefLike } };
+  in?: { _zod: { def: ZodDefLike } };
+}
+
+/** The keys the schema allows at `path`, for "did you mean" hints. */
+function knownKeys(path: PropertyKey[]): string[] {
+  let def = (configSchema as unknown as z.ZodType)._zod.def as unknown as ZodDefLike;
+  const unwrap = () => {
+    while (def.innerType || def.in) def = (def.innerType ?? def.in)!._zod.def;
+  };
+  unwrap();
+  for (const segment of path) {
+    if (typeof segment === 'number' && def.element) def = def.element._zod.def;
+    else if (typeof segment === 'string' && def.shape?.[segment]) def = def.shape[segment]._zod.def;
+    else return [];
+    unwrap();
+  }
+  return def.shape ? Object.keys(def.shape) : [];
+}
+
+export { ConfigError, formatPath };

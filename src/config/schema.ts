@@ -1,0 +1,165 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +15555550100');
+const ianaZone = z
+  .string()
+  .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone like Europe/London');
+const port = z.number().int().min(1).max(65535);
+
+/** A credential given inline (discouraged) or, better, as a file readable only by the dialer. */
+function credential<K extends string>(key: K) {
+  const fileKey = `${key}File` as const;
+  return { [key]: z.string().min(1).optional(), [fileKey]: z.string().min(1).optional() } as Record<
+    K | `${K}File`,
+    z.ZodOptional<z.ZodString>
+  >;
+}
+
+const ariSchema = z
+  .object({
+    url: z.url(),
+    username: z.string().min(1),
+    ...credential('password'),
+    app: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('dialer'),
+  })
+  .strict();
+
+const amiSchema = z
+  .object({
+    host: z.string().min(1),
+    port: port.default(5038),
+    username: z.string().min(1),
+    ...credential('secret'),
+  })
+  .strict();
+
+const eslSchema = z
+  .object({
+    host: z.string().min(1),
+    port: port.default(8021),
+    ...credential('password'),
+    /** Where FreeSWITCH writes recordings (its own filesystem). */
+    recordingDir: z.string().default('/var/lib/freeswitch/recordings/dialer'),
+    /** mod_amd (out of tree, Asterisk-style verdicts) or mod_avmd (beep detection only). */
+    amdEngine: z.enum(['mod_amd', 'avmd']).default('mod_amd'),
+  })
+  .strict();
+
+const pbxNodeSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
+    driver: z.enum(['ari', 'ami', 'esl']),
+    ari: ariSchema.optional(),
+    ami: amiSchema.optional(),
+    esl: eslSchema.optional(),
+    /**
+     * Where this PBX's recordings can be read on the dialer's machine (a shared mount), for
+     * drivers that cannot fetch files over their own protocol (AMI, ESL).
+     */
+    recordingSpool: z.string().optional(),
+    maxChannels: z.number().int().positive().default(200),
+  })
+  .strict();
+
+const trunkSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    node: z.string(),
+    /** Dial string template; `{number}` is replaced by the E.164 number. */
+    dial: z.string().includes('{number}', { message: 'must contain {number}' }),
+    maxChannels: z.number().int().positive(),
+    cps: z.number().positive(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    instance: z
+      .object({ name: z.string().min(1).default('dialer-1') })
+      .strict()
+      .default({ name: 'dialer-1' }),
+    log: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+    database: z
+      .object({ url: z.string().startsWith('postgres').optional(), urlFile: z.string().optional() })
+      .strict(),
+    redis: z
+      .object({
+        url: z.string().startsWith('redis').default('redis://127.0.0.1:6379'),
+        prefix: z.string().default('dialer'),
+      })
+      .strict(),
+    timezone: ianaZone.default('America/New_York'),
+    defaultRegion: z.string().length(2).default('US'),
+    recordings: z.object({ root: z.string().min(1), format: z.enum(['wav']).default('wav') }).strict(),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: port.default(8080),
+        /** API keys (YAML list of name, role, agent, sha256); without it every /api call is refused. */
+        apiKeysFile: z.string().optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    pbx: z.object({ nodes: z.array(pbxNodeSchema).min(1, 'configure at least one PBX node') }).strict(),
+    trunks: z.array(trunkSchema).min(1, 'configure at least one trunk'),
+    callerIds: z.array(z.object({ number: e164, name: z.string().max(15).optional() }).strict()).default([]),
+    compliance: z
+      .object({
+        profile: z.enum(['us', 'uk', 'cn']).default('us'),
+        abandonTarget: z.number().min(0).max(0.03, 'the legal ceiling is 3% (0.03)').default(0.03),
+        approvalThreshold: z.number().int().positive().default(5000),
+        connectWithinSec: z.number().positive().max(2, 'the rule is 2 seconds at most').default(2),
+      })
+      .strict()
+      .default({ profile: 'us', abandonTarget: 0.03, approvalThreshold: 5000, connectWithinSec: 2 }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const names = new Set(cfg.pbx.nodes.map((n) => n.name));
+    cfg.trunks.forEach((t, i) => {
+      if (!names.has(t.node)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trunks', i, 'node'],
+          message: `names no PBX node (known: ${[...names].join(', ')})`,
+        });
+      }
+    });
+    cfg.pbx.nodes.forEach((n, i) => {
+      const block = n[n.driver];
+      if (!block) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pbx', 'nodes', i, n.driver],
+          message: `driver "${n.driver}" needs this section`,
+        });
+        return;
+      }
+      const key = n.driver === 'ami' ? 'secret' : 'password';
+      const b = block as Record<string, unknown>;
+      if ((b[key] === undefined) === (b[`${key}File`] === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pbx', 'nodes', i, n.driver, `${key}File`],
+          message: `give exactly one of ${key} or ${key}File (a file is safer)`,
+        });
+      }
+    });
+    if ((cfg.database.url === undefined) === (cfg.database.urlFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'url'],
+        message: 'give exactly one of url or urlFile',
+      });
+    }
+  });
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
