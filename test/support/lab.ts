@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Connection settings of the running lab, written by `scripts/lab/lab.sh up`. */
+export interface LabSettings {
+  root: string;
+  ari: { url: string; username: string; password: string; app: string };
+  ami: { host: string; port: number; username: string; secret: string };
+  carrierEndpoint: string;
+  recordingSpool: string;
+  monitorSpool: string;
+  agents: number;
+  media: string;
+  /** Every SIP message the carrier SIPp sent or received (the far end's own record). */
+  carrierMessages: string;
+  phonesMessages: string;
+}
+
+export function labHome(): string {
+  return process.env['DIALER_LAB_HOME'] ?? '/var/cache/dialer-lab';
+}
+
+/** Reads the lab's settings; throws with the command to run when the lab is not up. */
+export function labSettings(): LabSettings {
+  const file = join(labHome(), 'state', 'lab.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LabSettings;
+  } catch (err) {
+    throw new Error(`the lab is not up (no ${file}); run: bash scripts/lab/lab.sh up`, { cause: err });
+  }
+}
+
+/** Numbers the carrier SIPp received an INVITE for, read from its own message log. */
+export function numbersInvitedAtCarrier(settings: LabSettings, since = 0): Set<string> {
+  const text = readFileSync(settings.carrierMessages, 'utf8').slice(since);
+  const found = new Set<string>();
+  // The user part is "+1555…", or "%2B1555…" when a client percent-encoded the plus.
+  for (const m of text.matchAll(/^INVITE sip:(?:\+|%2B)?(\d+)@/gim)) if (m[1]) found.add(`+${m[1]}`);
+  return found;
+}
+
+/** Current length of the carrier's message log, to read only what a test caused. */
+export function carrierLogOffset(settings: LabSettings): number {
+  try {
+    return readFileSync(settings.carrierMessages, 'utf8').length;
+  } catch {
+    return 0;
+  }
+}

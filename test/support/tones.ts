@@ -1,0 +1,58 @@
+/** 16-bit PCM samples of a WAV file, found by walking its chunks (Asterisk may add LIST chunks). */
+export function wavPcm(wav: Buffer): { rate: number; samples: Int16Array } {
+  if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') {
+    throw new Error('not a RIFF/WAVE file');
+  }
+  let rate = 0;
+  let bits = 0;
+  for (let off = 12; off + 8 <= wav.length;) {
+    const id = wav.toString('ascii', off, off + 4);
+    const size = wav.readUInt32LE(off + 4);
+    if (id === 'fmt ') {
+      rate = wav.readUInt32LE(off + 12);
+      bits = wav.readUInt16LE(off + 22);
+    }
+    if (id === 'data') {
+      if (bits !== 16) throw new Error(`expected 16-bit PCM, got ${bits}-bit`);
+      const end = Math.min(wav.length, off + 8 + size);
+      const data = wav.subarray(off + 8, end);
+      const samples = new Int16Array(data.length >> 1);
+      for (let i = 0; i < samples.length; i++) samples[i] = data.readInt16LE(i * 2);
+      return { rate, samples };
+    }
+    off += 8 + size + (size & 1);
+  }
+  throw new Error('WAV has no data chunk');
+}
+
+/**
+ * Power of one frequency (Goertzel), normalised by block length so values from blocks of
+ * different sizes compare. Returned as a fraction of the block's total energy (0–1), which makes
+ * the result independent of the recording's level.
+ */
+export function toneShare(samples: Int16Array, rate: number, frequency: number): number {
+  const k = 2 * Math.cos((2 * Math.PI * frequency) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  let energy = 0;
+  for (const x of samples) {
+    const s0 = x + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += x * x;
+  }
+  const power = s1 * s1 + s2 * s2 - k * s1 * s2;
+  if (energy === 0) return 0;
+  // A pure sine of N samples gives power = N² A²/4 and energy = N A²/2, so power/(energy·N/2) = 1.
+  return power / ((energy * samples.length) / 2);
+}
+
+/** The largest share of `frequency` over consecutive blocks of `blockMs` (tones may be bursts). */
+export function peakToneShare(samples: Int16Array, rate: number, frequency: number, blockMs = 100): number {
+  const n = Math.round((rate * blockMs) / 1000);
+  let best = 0;
+  for (let i = 0; i + n <= samples.length; i += n) {
+    best = Math.max(best, toneShare(samples.subarray(i, i + n), rate, frequency));
+  }
+  return best;
+}
