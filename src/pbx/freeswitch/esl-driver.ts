@@ -1,0 +1,349 @@
+import { ReconnectingSession } from '../reconnecting-session.js';
+import { EventFanout } from '../event-fanout.js';
+import type { Logger } from '../../logger.js';
+import {
+  assertCallId,
+  PbxError,
+  type HangupReason,
+  type LiveCall,
+  type OriginateRequest,
+  type PbxCapability,
+  type PbxDriver,
+  type PbxEvent,
+  type PbxHealth,
+  type RecordingRequest,
+  type SnoopMode,
+} from '../pbx-driver.js';
+import { EslClient, type EslEvent } from './esl-client.js';
+import { FS_HANGUP_CAUSES, isNoSuchChannel, mediaPath, originateCommand, snoopVars } from './esl-commands.js';
+import { ESL_EVENTS, type EslDriverOptions } from './esl-options.js';
+import { EslConferences } from './esl-conferences.js';
+import { EslRecorder } from './esl-recordings.js';
+import { amdFromModAmd, hangupFromEvent, hangupFromJobError, parseChannels } from './esl-events.js';
+
+interface CallState {
+  amd: boolean;
+  answered: boolean;
+  ringing: boolean;
+  ended: boolean;
+  /** hangup() came before FreeSWITCH created the channel (bgapi is queued): kill it when it shows. */
+  hangupPending?: string;
+  amdTimer?: NodeJS.Timeout;
+}
+
+/** A `-ERR` job whose channel never produced CHANNEL_HANGUP_COMPLETE is finished after this. */
+const JOB_ERROR_GRACE_MS = 1_000;
+
+/** FreeSWITCH over the inbound event socket (mod_event_socket), via modesl. */
+export class EslDriver implements PbxDriver {
+  readonly kind = 'esl';
+  readonly capabilities: ReadonlySet<PbxCapability> = new Set([
+    'originate',
+    'bridge',
+    'record',
+    'play',
+    'snoop',
+    'amd',
+    'dtmf',
+  ]);
+  private client: EslClient | undefined;
+  private readonly calls = new Map<string, CallState>();
+  private readonly used = new Set<string>();
+  private readonly jobs = new Map<string, string>();
+  private readonly conferences: EslConferences;
+  private readonly recorder: EslRecorder;
+  private readonly events: EventFanout;
+  private readonly session: ReconnectingSession<EslClient>;
+
+  constructor(
+    private readonly options: EslDriverOptions,
+    private readonly logger: Logger,
+  ) {
+    this.events = new EventFanout((err, e) =>
+      logger.error({ err: String(err), event: e.type }, 'PBX event listener threw'),
+    );
+    this.session = new ReconnectingSession<EslClient>({
+      name: 'ESL',
+      create: () => {
+        const client = new EslClient({
+          host: options.host,
+          port: options.port,
+          password: options.password,
+          events: ESL_EVENTS,
+          connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+          commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+        });
+        client.on('event', (e) => this.handle(e));
+        return client;
+      },
+      minBackoffMs: 200,
+      maxBackoffMs: options.maxBackoffMs ?? 10_000,
+      logger,
+      onDown: (detail: string) => this.emit({ type: 'connection', state: 'down', detail, at: Date.now() }),
+      onReconnected: () => {
+        this.emit({ type: 'connection', state: 'up', at: Date.now() });
+        void this.reconcile();
+      },
+    });
+    const api = (c: string): Promise<string> => this.live().api(c);
+    this.conferences = new EslConferences(api, options.conferenceProfile ?? 'default', logger);
+    this.recorder = new EslRecorder(
+      { api, emit: (e) => this.emit(e), logger },
+      options.recordingDir,
+      options.localRecordingDir ?? options.recordingDir,
+    );
+  }
+
+  async connect(): Promise<void> {
+    await this.session.open();
+    this.emit({ type: 'connection', state: 'up', at: Date.now() });
+  }
+
+  close(): Promise<void> {
+    for (const c of this.calls.values()) clearTimeout(c.amdTimer);
+    this.session.close();
+    this.events.clear();
+    return Promise.resolve();
+  }
+
+  onEvent(listener: (event: PbxEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  async originate(r: OriginateRequest): Promise<void> {
+    await this.start(r, '&park()');
+  }
+
+  async hangup(callId: string, reason: HangupReason = 'normal'): Promise<void> {
+    assertCallId(callId);
+    const cause = FS_HANGUP_CAUSES[reason];
+    const reply = await this.live().api(`uuid_kill ${callId} ${cause}`);
+    if (!reply.startsWith('-ERR')) return;
+    if (!isNoSuchChannel(reply)) throw new PbxError('protocol', reply.trim());
+    const call = this.calls.get(callId);
+    if (call && !call.ended) call.hangupPending = cause;
+  }
+
+  createBridge(bridgeId: string): Promise<void> {
+    this.conferences.create(bridgeId);
+    return Promise.resolve();
+  }
+
+  async addToBridge(bridgeId: string, callId: string): Promise<void> {
+    this.call(callId);
+    await this.conferences.add(bridgeId, callId);
+  }
+
+  async removeFromBridge(bridgeId: string, callId: string): Promise<void> {
+    this.call(callId);
+    await this.conferences.remove(bridgeId, callId);
+  }
+
+  destroyBridge(bridgeId: string): Promise<void> {
+    return this.conferences.destroy(bridgeId);
+  }
+
+  async play(callId: string, media: string): Promise<void> {
+    this.call(callId);
+    await this.ok(`uuid_broadcast ${callId} ${mediaPath(media)} aleg`, callId);
+  }
+
+  startRecording(r: RecordingRequest): Promise<void> {
+    if ('callId' in r.target) this.call(r.target.callId);
+    else this.conferences.members(r.target.bridgeId);
+    return this.recorder.start(r);
+  }
+
+  stopRecording(name: string): Promise<void> {
+    return this.recorder.stop(name);
+  }
+
+  fetchRecording(name: string, destination: string): Promise<{ bytes: number }> {
+    return this.recorder.fetch(name, destination);
+  }
+
+  deleteRecording(name: string): Promise<void> {
+    return this.recorder.delete(name);
+  }
+
+  async snoop(targetCallId: string, mode: SnoopMode, request: OriginateRequest): Promise<void> {
+    this.call(targetCallId);
+    await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode));
+  }
+
+  async listCalls(): Promise<LiveCall[]> {
+    const rows = parseChannels(await this.live().api('show channels as json'));
+    return rows.map((r) => {
+      const bridgeId = this.conferences.roomOf(r.uuid);
+      return { callId: r.uuid, state: r.state, ...(bridgeId ? { bridgeId } : {}) };
+    });
+  }
+
+  async health(): Promise<PbxHealth> {
+    const started = Date.now();
+    try {
+      const body = await this.live().api('status');
+      const ok = body.startsWith('UP');
+      return { ok, latencyMs: Date.now() - started, detail: body.split('\n')[0] ?? '' };
+    } catch (e) {
+      return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private async start(r: OriginateRequest, app: string, extra: Record<string, string> = {}): Promise<void> {
+    assertCallId(r.callId);
+    const client = this.live();
+    if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
+    const command = originateCommand(r, app, extra);
+    this.used.add(r.callId);
+    this.calls.set(r.callId, { amd: r.amd === true, answered: false, ringing: false, ended: false });
+    try {
+      this.jobs.set(await client.bgapi(command), r.callId);
+    } catch (e) {
+      this.calls.delete(r.callId);
+      throw e instanceof PbxError ? e : new PbxError('protocol', String(e), { cause: e });
+    }
+  }
+
+  /** Hangups that happened while we were away are lost: compare with `show channels`. */
+  private async reconcile(): Promise<void> {
+    try {
+      const live = new Set((await this.listCalls()).map((c) => c.callId));
+      const lost = [...this.calls.keys()].filter((id) => !live.has(id));
+      for (const id of lost) this.forget(id);
+      if (lost.length > 0) this.emit({ type: 'calls-lost', callIds: lost, at: Date.now() });
+    } catch (e) {
+      this.logger.warn({ err: String(e) }, 'ESL reconcile failed');
+    }
+  }
+
+  private handle(e: EslEvent): void {
+    if (e.name === 'BACKGROUND_JOB') return this.onJob(e);
+    if (e.name === 'CUSTOM') return this.onCustom(e);
+    if (e.name === 'RECORD_START' || e.name === 'RECORD_STOP')
+      return this.recorder.onPath(e.headers['Record-File-Path'] ?? '', e.name === 'RECORD_START');
+    const callId = e.headers['Unique-ID'] ?? '';
+    const call = this.calls.get(callId);
+    if (!call || call.ended) return;
+    if (call.hangupPending && e.name !== 'CHANNEL_HANGUP_COMPLETE') this.killLate(callId, call);
+    const at = Date.now();
+    switch (e.name) {
+      case 'CHANNEL_PROGRESS':
+      case 'CHANNEL_PROGRESS_MEDIA':
+        if (call.ringing || call.answered) return;
+        call.ringing = true;
+        return this.emit({ type: 'ringing', callId, at });
+      case 'CHANNEL_ANSWER':
+        if (call.answered) return;
+        call.answered = true;
+        this.emit({ type: 'answered', callId, at });
+        if (call.amd) this.startAmd(callId, call);
+        return;
+      case 'CHANNEL_EXECUTE_COMPLETE':
+        if (e.headers['Application'] !== 'amd' || !call.amd) return;
+        call.amd = false;
+        return this.emit({
+          type: 'amd',
+          callId,
+          result: amdFromModAmd(e.headers['variable_amd_result']),
+          detail: e.headers['variable_amd_cause'] ?? '',
+          at,
+        });
+      case 'DTMF':
+        return this.emit({ type: 'dtmf', callId, digit: e.headers['DTMF-Digit'] ?? '', at });
+      case 'CHANNEL_HANGUP_COMPLETE':
+        this.emit(hangupFromEvent(callId, e, call.answered));
+        return this.forget(callId);
+    }
+  }
+
+  private killLate(callId: string, call: CallState): void {
+    const cause = call.hangupPending;
+    delete call.hangupPending;
+    this.live()
+      .api(`uuid_kill ${callId} ${cause ?? 'NORMAL_CLEARING'}`)
+      .catch((err: unknown) => this.logger.debug({ callId, err: String(err) }, 'late uuid_kill'));
+  }
+
+  private onJob(e: EslEvent): void {
+    const jobId = e.headers['Job-UUID'] ?? '';
+    const callId = this.jobs.get(jobId);
+    if (!callId) return;
+    this.jobs.delete(jobId);
+    if (!e.body.startsWith('-ERR')) return;
+    // The channel's own CHANNEL_HANGUP_COMPLETE (with the SIP status) normally arrives too.
+    this.later(JOB_ERROR_GRACE_MS, () => {
+      const call = this.calls.get(callId);
+      if (!call || call.ended) return;
+      this.emit(hangupFromJobError(callId, e.body));
+      this.forget(callId);
+    });
+  }
+
+  private startAmd(callId: string, call: CallState): void {
+    const engine = this.options.amdEngine ?? 'mod_amd';
+    const command = engine === 'avmd' ? `uuid_avmd ${callId} start` : `uuid_broadcast ${callId} amd:: aleg`;
+    this.live()
+      .bgapi(command)
+      .catch((err: unknown) => this.logger.warn({ callId, err: String(err) }, 'AMD start failed'));
+    if (engine !== 'avmd') return;
+    call.amdTimer = setTimeout(() => {
+      if (!call.amd || call.ended) return;
+      call.amd = false;
+      this.emit({ type: 'amd', callId, result: 'human', detail: 'no-beep', at: Date.now() });
+    }, this.options.avmdWindowMs ?? 8_000);
+  }
+
+  private onCustom(e: EslEvent): void {
+    const subclass = e.headers['Event-Subclass'];
+    if (subclass === 'avmd::beep') {
+      const callId = e.headers['Unique-ID'] ?? '';
+      const call = this.calls.get(callId);
+      if (!call?.amd || call.ended) return;
+      call.amd = false;
+      clearTimeout(call.amdTimer);
+      this.emit({ type: 'amd', callId, result: 'machine', detail: 'beep', at: Date.now() });
+    } else if (subclass === 'conference::maintenance') {
+      const action = e.headers['Action'];
+      if (action === 'start-recording' || action === 'stop-recording') {
+        this.recorder.onPath(e.headers['Path'] ?? '', action === 'start-recording');
+      }
+    }
+  }
+
+  private forget(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    call.ended = true;
+    clearTimeout(call.amdTimer);
+    this.conferences.drop(callId);
+    this.calls.delete(callId);
+  }
+
+  private emit(event: PbxEvent): void {
+    this.events.emit(event);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    this.session.later(ms, fn);
+  }
+
+  private async ok(command: string, callId: string): Promise<void> {
+    const reply = await this.live().api(command);
+    if (isNoSuchChannel(reply)) throw new PbxError('not-found', `call ${callId} is gone`);
+    if (reply.startsWith('-ERR')) throw new PbxError('rejected', reply.trim());
+  }
+
+  private live(): EslClient {
+    const client = this.session.current;
+    if (!client) throw new PbxError('not-connected', 'FreeSWITCH event socket is not connected');
+    return client;
+  }
+
+  private call(callId: string): CallState {
+    assertCallId(callId);
+    const call = this.calls.get(callId);
+    if (!call) throw new PbxError('not-found', `call ${callId} is not live`);
+    return call;
+  }
+}
