@@ -1,0 +1,95 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { App } from '../../app.js';
+import { exportDncCsv, importDncCsv } from '../../import/dnc-csv.js';
+import { addDnc, addToBlacklist, parseDncType, removeDnc, toE164 } from '../../store/repositories/dnc.js';
+
+const actor = () => `cli:${userInfo().username}`;
+
+/** `dialer dnc import|export|add|remove|blacklist` — the do-not-disturb (免打扰) database. */
+export function registerDncCommand(program: Command, getApp: () => Promise<App>): void {
+  const dnc = program
+    .command('dnc')
+    .description('the do-not-call database (types: marketing, survey, care, personalised-marketing, all)');
+  dnc
+    .command('add')
+    .argument('<phone>')
+    .option('--type <type>', 'DNC type', 'all')
+    .option('--reason <text>')
+    .option('--name <name>')
+    .action(async (phone: string, o: { type: string; reason?: string; name?: string }) => {
+      const app = await getApp();
+      const e164 = toE164(phone, app.config.defaultRegion);
+      await addDnc(app.db, {
+        phone: e164,
+        type: parseDncType(o.type),
+        reason: o.reason,
+        name: o.name,
+        source: 'cli',
+        actor: actor(),
+      });
+      console.log(`added ${e164} (${o.type})`);
+    });
+  dnc
+    .command('remove')
+    .argument('<phone>')
+    .option('--type <type>', 'only this type (default: every type)')
+    .action(async (phone: string, o: { type?: string }) => {
+      const app = await getApp();
+      const e164 = toE164(phone, app.config.defaultRegion);
+      const n = await removeDnc(app.db, e164, actor(), o.type ? parseDncType(o.type) : undefined);
+      console.log(`removed ${n} entr${n === 1 ? 'y' : 'ies'} for ${e164}`);
+    });
+  registerDncFileCommands(dnc, getApp);
+  dnc
+    .command('blacklist')
+    .description('exclude a serious complainer from every campaign')
+    .argument('<phone>')
+    .requiredOption('--reason <text>')
+    .option('--complaint <id>', 'complaint id')
+    .action(async (phone: string, o: { reason: string; complaint?: string }) => {
+      const app = await getApp();
+      const e164 = toE164(phone, app.config.defaultRegion);
+      await addToBlacklist(app.db, {
+        phone: e164,
+        reason: o.reason,
+        actor: actor(),
+        complaintId: o.complaint ? Number(o.complaint) : undefined,
+      });
+      console.log(`blacklisted ${e164}`);
+    });
+}
+
+/** `dnc import FILE` and `dnc export [-o FILE]`. */
+function registerDncFileCommands(dnc: Command, getApp: () => Promise<App>): void {
+  dnc
+    .command('import')
+    .argument('<file>', 'CSV: phone[,type,reason,name,source]')
+    .option('--type <type>', 'type for rows without one', 'all')
+    .action(async (file: string, o: { type: string }) => {
+      const app = await getApp();
+      const s = await importDncCsv(app.db, file, {
+        defaultRegion: app.config.defaultRegion,
+        actor: actor(),
+        defaultType: o.type,
+      });
+      console.log(
+        `read ${s.read}, added ${s.added}, rejected ${s.rejected}${s.rejectsFile ? ` (see ${s.rejectsFile})` : ''}`,
+      );
+    });
+  dnc
+    .command('export')
+    .option('-o, --output <file>', 'write here instead of stdout')
+    .action(async (o: { output?: string }) => {
+      const app = await getApp();
+      const out = o.output ? createWriteStream(o.output) : process.stdout;
+      const n = await exportDncCsv(app.db, out);
+      if (o.output) {
+        out.end();
+        await once(out, 'finish');
+        console.error(`exported ${n} entries to ${o.output}`);
+      }
+    });
+}

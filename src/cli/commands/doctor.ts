@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { App } from '../../app.js';
+import { explainCampaign, type CampaignDiagnosis } from '../../reports/doctor.js';
+
+const LABELS: Record<string, string> = {
+  completed: 'finished (done, DNC, invalid)',
+  'in-progress': 'being dialled now',
+  blacklist: 'blacklisted',
+  dnc: 'on the DNC list for this purpose',
+  attempts: 'out of attempts',
+  'not-in-trial-sample': 'waiting for the trial to end',
+  cap: 'contacted recently by a same-purpose campaign (frequency cap)',
+  'scheduled-later': 'retry or callback scheduled later',
+  'abandon-block': 'abandoned < 72 h ago',
+  window: 'outside the calling window',
+};
+
+export function formatDiagnosis(d: CampaignDiagnosis): string {
+  const c = d.campaign;
+  const lines = [
+    `campaign ${c.code} (#${c.id}) "${c.name}": ${c.status}, ${c.purpose}, ${c.dialMode}`,
+    `leads: ${d.totalLeads} total, ${d.eligibleNow} eligible now (${d.at.toISOString()})`,
+  ];
+  for (const [reason, n] of Object.entries(d.ineligible).sort((a, b) => b[1] - a[1])) {
+    lines.push(`  ${String(n).padStart(9)}  ${LABELS[reason] ?? reason}`);
+  }
+  const e = d.engine;
+  const show = (v: number | boolean | undefined) =>
+    v === undefined ? 'unknown (engine not queried)' : String(v);
+  lines.push(
+    `ready agents: ${show(e.readyAgents)}; trunk free channels: ${show(e.trunkFreeChannels)}; PBX healthy: ${show(e.pbxHealthy)}`,
+  );
+  lines.push(d.problems.length ? 'why it is not dialling:' : 'nothing stops this campaign from dialling');
+  for (const p of d.problems) lines.push(`  - ${p}`);
+  return lines.join('\n');
+}
+
+/** `dialer doctor <campaign>` — why isn't this campaign dialling? */
+export function registerDoctorCommand(program: Command, getApp: () => Promise<App>): void {
+  program
+    .command('doctor')
+    .description('explain why a campaign is (not) dialling: status, eligible leads, blocked leads by reason')
+    .argument('<campaign>', 'campaign id or code')
+    .option('--json', 'print JSON')
+    .action(async (campaign: string, o: { json?: boolean }) => {
+      const app = await getApp();
+      const d = await explainCampaign(app.db, campaign, new Date());
+      console.log(o.json ? JSON.stringify(d, null, 2) : formatDiagnosis(d));
+    });
+}

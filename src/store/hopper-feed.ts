@@ -1,0 +1,99 @@
+import type { Knex } from 'knex';
+import { attemptId } from '../domain/attempt-id.js';
+import type { DialAttempt } from '../engine/ports.js';
+
+export interface ClaimedAttempt {
+  attempt: DialAttempt;
+  /** 1 = callback due, 2 = retry due, 3 = fresh lead (BullMQ: lower first). */
+  priority: number;
+}
+
+interface ClaimRow {
+  id: number;
+  phone_e164: string;
+  attempts: number;
+  status_before: string;
+}
+
+/**
+ * Moves up to `limit` eligible leads of a campaign into the hopper: marks them `dialling` and
+ * gives each its next attempt number, in one statement with SKIP LOCKED so two feeders never
+ * claim the same lead. Reads only the head of `leads_ready_idx`, so the cost does not grow
+ * with the size of the list.
+ */
+export async function claimLeads(
+  db: Knex,
+  campaignId: number,
+  limit: number,
+  now: Date,
+): Promise<ClaimedAttempt[]> {
+  if (limit <= 0) return [];
+  const { rows } = await db.raw<{ rows: ClaimRow[] }>(
+    `with picked as (
+       select id, status from leads
+        where campaign_id = :campaignId
+          and status in ('new','scheduled','callback')
+          and (next_attempt_at is null or next_attempt_at <= :now)
+        order by priority, next_attempt_at nulls first, id
+        limit :limit
+        for update skip locked
+     )
+     update leads l
+        set status = 'dialling', attempts = l.attempts + 1, updated_at = :now
+       from picked
+      where l.id = picked.id
+  returning l.id, l.phone_e164, l.attempts, picked.status as status_before`,
+    { campaignId, limit, now },
+  );
+  return rows.map((r) => ({
+    attempt: {
+      callId: attemptId(campaignId, r.id, r.attempts),
+      campaignId,
+      leadId: r.id,
+      attempt: r.attempts,
+      phone: r.phone_e164,
+    },
+    priority: r.status_before === 'callback' ? 1 : r.attempts > 1 ? 2 : 3,
+  }));
+}
+
+/**
+ * Leads left `dialling` with no call row for their current attempt — claimed, then the process
+ * died before dialling. Their attempt was never made, so they are queued again under the same
+ * attempt id (a call row, if one appears meanwhile, makes the second hand-off a no-op).
+ */
+export async function strandedAttempts(
+  db: Knex,
+  campaignId: number,
+  olderThan: Date,
+  inFlight: ReadonlySet<string>,
+): Promise<ClaimedAttempt[]> {
+  const rows = await db('leads as l')
+    .where({ 'l.campaign_id': campaignId, 'l.status': 'dialling' })
+    .andWhere('l.updated_at', '<', olderThan)
+    .whereNotExists(
+      db('calls as c').whereRaw('c.lead_id = l.id and c.attempt = l.attempts').select(db.raw('1')),
+    )
+    .select<{ id: number; phone_e164: string; attempts: number }[]>('l.id', 'l.phone_e164', 'l.attempts');
+  return rows
+    .map((r) => ({
+      attempt: {
+        callId: attemptId(campaignId, r.id, r.attempts),
+        campaignId,
+        leadId: r.id,
+        attempt: r.attempts,
+        phone: r.phone_e164,
+      },
+      priority: 2,
+    }))
+    .filter((c) => !inFlight.has(c.attempt.callId));
+}
+
+/** Puts queued-but-undialled leads back (campaign paused/stopped): their attempt is returned. */
+export async function returnLeads(db: Knex, leadIds: number[], now: Date): Promise<void> {
+  if (leadIds.length === 0) return;
+  await db('leads')
+    .whereIn('id', leadIds)
+    .where({ status: 'dialling' })
+    .update({ status: 'scheduled', attempts: db.raw('greatest(attempts - 1, 0)'), updated_at: now });
+}

@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import type { AgentState } from '../../domain/agent-state.js';
+
+export interface AgentRow {
+  id: number;
+  username: string;
+  display_name: string;
+  role: string;
+  sip_endpoint: string | null;
+}
+
+export class AgentRepository {
+  constructor(private readonly db: Knex) {}
+
+  async byUsername(username: string): Promise<AgentRow | undefined> {
+    return this.db('agents').where({ username }).first<AgentRow | undefined>();
+  }
+
+  /** Creates the agent if missing (demo and lab setup); returns the row either way. */
+  async ensure(agent: { username: string; displayName: string; sipEndpoint: string }): Promise<AgentRow> {
+    await this.db('agents')
+      .insert({ username: agent.username, display_name: agent.displayName, sip_endpoint: agent.sipEndpoint })
+      .onConflict('username')
+      .merge(['sip_endpoint']);
+    const row = await this.byUsername(agent.username);
+    if (!row) throw new Error(`agent ${agent.username} vanished after insert`);
+    return row;
+  }
+
+  async startSession(
+    agentId: number,
+    sipEndpoint: string,
+    pbxCallId: string,
+    bridgeId: string,
+  ): Promise<number> {
+    const [row] = await this.db('agent_sessions')
+      .insert({ agent_id: agentId, sip_endpoint: sipEndpoint, pbx_call_id: pbxCallId, bridge_id: bridgeId })
+      .returning<{ id: number }[]>('id');
+    if (!row) throw new Error('agent session insert returned nothing');
+    return row.id;
+  }
+
+  async endSession(sessionId: number, reason: string): Promise<void> {
+    await this.db('agent_sessions')
+      .where({ id: sessionId })
+      .whereNull('ended_at')
+      .update({ ended_at: new Date(), end_reason: reason });
+  }
+
+  async recordState(event: {
+    agentId: number;
+    sessionId?: number;
+    state: AgentState;
+    pauseCode?: string;
+    campaignId?: number;
+    callId?: string;
+    at: Date;
+  }): Promise<void> {
+    await this.db('agent_state_events').insert({
+      agent_id: event.agentId,
+      session_id: event.sessionId ?? null,
+      state: event.state,
+      pause_code: event.pauseCode ?? null,
+      campaign_id: event.campaignId ?? null,
+      call_id: event.callId ?? null,
+      at: event.at,
+    });
+  }
+}

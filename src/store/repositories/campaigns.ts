@@ -1,0 +1,175 @@
+import type { Knex } from 'knex';
+import {
+  approvalState,
+  checkApprover,
+  transition,
+  type ApprovalState,
+  type CampaignAction,
+  type CampaignStatus,
+} from '../../domain/campaign/lifecycle.js';
+import {
+  parseCampaignRules,
+  type CampaignRules,
+  parseCampaignInput,
+} from '../../domain/campaign/settings.js';
+
+/** The campaign columns this module reads. */
+export interface CampaignRecord {
+  id: number;
+  code: string;
+  name: string;
+  status: CampaignStatus;
+  purpose: string;
+  dial_mode: string;
+  max_attempts: number;
+  abandon_target: number;
+  settings: Record<string, unknown>;
+  created_by: number | null;
+}
+
+/** Keys of `settings` that hold campaign rules (others, e.g. `engine`, belong to other modules). */
+const RULE_KEYS = [
+  'profile',
+  'window',
+  'holidays',
+  'dispositions',
+  'retry',
+  'maxAttemptsPerDay',
+  'frequencyCapDays',
+  'calleeLimits',
+  'abandonBlockHours',
+  'trialSampleSize',
+] as const;
+
+/** Rules of a stored campaign: columns plus the rule keys of `settings`, profile defaults applied. */
+export function rulesOf(
+  row: Pick<CampaignRecord, 'purpose' | 'dial_mode' | 'max_attempts' | 'abandon_target' | 'settings'>,
+): CampaignRules {
+  const stored: Record<string, unknown> = {};
+  for (const k of RULE_KEYS) if (row.settings[k] !== undefined) stored[k] = row.settings[k];
+  return parseCampaignRules({
+    ...stored,
+    purpose: row.purpose,
+    dialMode: row.dial_mode,
+    maxAttempts: row.max_attempts,
+    abandonTarget: Number(row.abandon_target),
+  });
+}
+
+export async function findCampaign(db: Knex, idOrCode: string | number): Promise<CampaignRecord | undefined> {
+  const q = db('campaigns');
+  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) q.where({ id: Number(idOrCode) });
+  else q.where({ code: idOrCode });
+  return (await q.first()) as CampaignRecord | undefined;
+}
+
+export async function getCampaign(db: Knex, idOrCode: string | number): Promise<CampaignRecord> {
+  const c = await findCampaign(db, idOrCode);
+  if (!c) throw new Error(`no campaign "${idOrCode}"`);
+  return c;
+}
+
+/** Validates and stores a new campaign in `draft`. */
+export async function createCampaign(db: Knex, raw: unknown, createdBy?: number): Promise<CampaignRecord> {
+  const c = parseCampaignInput(raw);
+  const settings: Record<string, unknown> = {};
+  for (const k of RULE_KEYS) if (c[k] !== undefined) settings[k] = c[k];
+  const [row] = (await db('campaigns')
+    .insert({
+      code: c.code,
+      name: c.name,
+      purpose: c.purpose,
+      dial_mode: c.dialMode,
+      script: c.script ?? null,
+      caller_id_number: c.callerId ?? null,
+      caller_id_name: c.callerIdName ?? null,
+      abandon_target: c.abandonTarget ?? 0.03,
+      max_attempts: c.maxAttempts,
+      settings,
+      created_by: createdBy ?? null,
+    })
+    .returning('*')) as CampaignRecord[];
+  if (!row) throw new Error('campaign insert returned nothing');
+  return row;
+}
+
+async function listSize(db: Knex, campaignId: number): Promise<number> {
+  const r = (await db('leads').where({ campaign_id: campaignId }).count({ n: '*' }).first()) as
+    { n: number } | undefined;
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * Records one approval; the campaign moves to `approved` once enough distinct approvers have
+ * signed for its list size (formal approval at `threshold` numbers or more).
+ */
+export async function approveCampaign(
+  db: Knex,
+  campaignId: number,
+  approverId: number,
+  options: { threshold?: number; note?: string } = {},
+): Promise<ApprovalState> {
+  return db.transaction(async (trx) => {
+    const c = (await trx('campaigns').where({ id: campaignId }).forUpdate().first()) as
+      CampaignRecord | undefined;
+    if (!c) throw new Error(`no campaign ${campaignId}`);
+    transition(c.status, 'approve');
+    const approvals = await trx('campaign_approvals')
+      .where({ campaign_id: campaignId })
+      .select<{ approver_id: number }[]>('approver_id');
+    const prior = approvals.map((a) => ({ approverId: a.approver_id }));
+    checkApprover(approverId, prior, c.created_by);
+    const size = await listSize(trx, campaignId);
+    const state = approvalState(size, [...prior, { approverId }], {
+      threshold: options.threshold,
+      createdBy: c.created_by,
+    });
+    await trx('campaign_approvals').insert({
+      campaign_id: campaignId,
+      approver_id: approverId,
+      level: state.level,
+      note: options.note ?? null,
+    });
+    if (state.complete) await setStatus(trx, c, 'approve');
+    return state;
+  });
+}
+
+async function setStatus(db: Knex, c: CampaignRecord, action: CampaignAction): Promise<CampaignStatus> {
+  const to = transition(c.status, action);
+  await db('campaigns').where({ id: c.id }).update({ status: to, updated_at: db.fn.now() });
+  await db('audit_log').insert({
+    actor: 'system',
+    action: `campaign.${action}`,
+    entity: 'campaign',
+    entity_id: String(c.id),
+    details: { from: c.status, to },
+  });
+  return to;
+}
+
+/**
+ * Moves a campaign through its lifecycle. Starting the trial marks a random sample of
+ * `trialSampleSize` leads (`leads.trial_sample`), the only ones dialled until `activate`.
+ */
+export async function changeStatus(
+  db: Knex,
+  campaignId: number,
+  action: Exclude<CampaignAction, 'approve'>,
+): Promise<CampaignStatus> {
+  return db.transaction(async (trx) => {
+    const c = (await trx('campaigns').where({ id: campaignId }).forUpdate().first()) as
+      CampaignRecord | undefined;
+    if (!c) throw new Error(`no campaign ${campaignId}`);
+    const to = await setStatus(trx, c, action);
+    if (action === 'start-trial') {
+      const n = rulesOf(c).trialSampleSize;
+      await trx.raw(
+        `update leads set trial_sample = true where id in (
+           select id from leads where campaign_id = ? and status = 'new' order by random() limit ?)`,
+        [campaignId, n],
+      );
+    }
+    return to;
+  });
+}

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+
+export interface ArchivedRecording {
+  path: string;
+  sha256: string;
+  bytes: number;
+  durationSec: number;
+}
+
+export class RecordingRepository {
+  constructor(private readonly db: Knex) {}
+
+  async started(callId: string, pbxName: string): Promise<void> {
+    await this.db('recordings')
+      .insert({ call_id: callId, pbx_name: pbxName })
+      .onConflict('pbx_name')
+      .ignore();
+  }
+
+  async finished(pbxName: string): Promise<void> {
+    await this.db('recordings')
+      .where({ pbx_name: pbxName, status: 'recording' })
+      .update({ status: 'finished' });
+  }
+
+  async archived(pbxName: string, a: ArchivedRecording): Promise<void> {
+    await this.db('recordings').where({ pbx_name: pbxName }).update({
+      status: 'archived',
+      path: a.path,
+      sha256: a.sha256,
+      bytes: a.bytes,
+      duration_sec: a.durationSec,
+      archived_at: new Date(),
+    });
+  }
+
+  async spoolDeleted(pbxName: string): Promise<void> {
+    await this.db('recordings').where({ pbx_name: pbxName }).update({ spool_deleted_at: new Date() });
+  }
+
+  async failed(pbxName: string, failure: string): Promise<void> {
+    await this.db('recordings').where({ pbx_name: pbxName }).update({ status: 'failed', failure });
+  }
+}

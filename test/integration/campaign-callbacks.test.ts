@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PgComplianceGate } from '../../src/store/gate-facts.js';
+import {
+  dueCallbacks,
+  scheduleTrialConfirmation,
+  secondConfirmationUnreached,
+} from '../../src/store/repositories/callbacks.js';
+import { createCampaign } from '../../src/store/repositories/campaigns.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => t?.drop());
+
+it('a second-confirmation call is scheduled before the trial ends, extended once, then missed', async () => {
+  const c = await createCampaign(t.db, { code: 'trial', name: 'Trial product', purpose: 'marketing' });
+  await t.db('campaigns').where({ id: c.id }).update({ status: 'active' });
+  const [lead] = await t
+    .db('leads')
+    .insert({ campaign_id: c.id, phone_e164: '+12125551234', timezone: 'America/New_York' })
+    .returning<{ id: number }[]>('id');
+  const now = new Date('2026-06-01T16:00:00Z');
+  const trialEndsAt = new Date('2026-06-15T16:00:00Z');
+  const id = await scheduleTrialConfirmation(t.db, { campaignId: c.id, leadId: lead!.id, trialEndsAt, now });
+
+  const due = new Date('2026-06-13T16:00:00Z');
+  // The gate holds the lead until the call is due.
+  const gate = new PgComplianceGate(t.db);
+  expect(await gate.check({ leadId: lead!.id }, now)).toEqual({
+    allowed: false,
+    reason: 'callback-later',
+    nextEligibleAt: due,
+  });
+  expect(await dueCallbacks(t.db, c.id, now)).toEqual([]);
+  expect((await dueCallbacks(t.db, c.id, due)).map((r) => [r.id, r.kind])).toEqual([
+    [id, 'second-confirmation'],
+  ]);
+
+  const first = await secondConfirmationUnreached(t.db, id, trialEndsAt);
+  expect(first).toMatchObject({ extendedTo: new Date('2026-06-22T16:00:00Z') });
+  if (!('callbackId' in first)) throw new Error('expected an extension');
+  expect(await secondConfirmationUnreached(t.db, first.callbackId, new Date('2026-06-22T16:00:00Z'))).toEqual(
+    {
+      missed: true,
+    },
+  );
+  const rows = await t.db('callbacks').orderBy('id').select('status', 'extended');
+  expect(rows).toEqual([
+    { status: 'missed', extended: false },
+    { status: 'missed', extended: true },
+  ]);
+});

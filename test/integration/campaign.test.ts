@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  approveCampaign,
+  changeStatus,
+  createCampaign,
+  getCampaign,
+} from '../../src/store/repositories/campaigns.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+let ids: number[];
+beforeAll(async () => {
+  t = await createTestDb();
+  ids = (
+    await t
+      .db('agents')
+      .insert(['ann', 'bob', 'cat'].map((u) => ({ username: u, display_name: u, role: 'supervisor' })))
+      .returning<{ id: number }[]>('id')
+  ).map((r) => r.id);
+});
+afterAll(async () => t?.drop());
+
+it('a large list needs two distinct approvers (not the creator), then a trial sample, then the whole list', async () => {
+  const [ann, bob, cat] = ids as [number, number, number];
+  const c = await createCampaign(
+    t.db,
+    { code: 'big', name: 'Big', purpose: 'survey', trialSampleSize: 3 },
+    ann,
+  );
+  await t.db('leads').insert(
+    Array.from({ length: 10 }, (_, i) => ({
+      campaign_id: c.id,
+      phone_e164: `+1212555${1000 + i}`,
+      timezone: 'America/New_York',
+    })),
+  );
+  await expect(changeStatus(t.db, c.id, 'start-trial')).rejects.toThrow(
+    'cannot start-trial a campaign that is draft',
+  );
+  await expect(approveCampaign(t.db, c.id, ann, { threshold: 10 })).rejects.toThrow('created the campaign');
+  expect(await approveCampaign(t.db, c.id, bob, { threshold: 10 })).toEqual({
+    complete: false,
+    level: 'formal',
+    missing: 1,
+  });
+  await expect(approveCampaign(t.db, c.id, bob, { threshold: 10 })).rejects.toThrow('someone else');
+  expect((await getCampaign(t.db, c.id)).status).toBe('draft');
+  expect(await approveCampaign(t.db, c.id, cat, { threshold: 10 })).toEqual({
+    complete: true,
+    level: 'formal',
+  });
+  expect(await changeStatus(t.db, c.id, 'start-trial')).toBe('trial');
+  expect(
+    await t.db('leads').where({ campaign_id: c.id, trial_sample: true }).count({ n: '*' }).first(),
+  ).toEqual({ n: 3 });
+  expect(await changeStatus(t.db, c.id, 'activate')).toBe('active');
+  expect(await changeStatus(t.db, c.id, 'pause')).toBe('paused');
+  expect(await changeStatus(t.db, c.id, 'resume')).toBe('active');
+  expect(await changeStatus(t.db, c.id, 'complete')).toBe('completed');
+  const audit = (await t
+    .db('audit_log')
+    .where({ entity: 'campaign', entity_id: String(c.id) })
+    .orderBy('id')
+    .pluck('action')) as string[];
+  expect(audit).toEqual([
+    'campaign.approve',
+    'campaign.start-trial',
+    'campaign.activate',
+    'campaign.pause',
+    'campaign.resume',
+    'campaign.complete',
+  ]);
+});
+
+it('a small list needs one approver; bad settings name the field', async () => {
+  const c = await createCampaign(t.db, { code: 'small', name: 'Small', purpose: 'care' });
+  expect(await approveCampaign(t.db, c.id, ids[0]!, { threshold: 10 })).toEqual({
+    complete: true,
+    level: 'simple',
+  });
+  await expect(
+    createCampaign(t.db, {
+      code: 'bad',
+      name: 'Bad',
+      purpose: 'care',
+      window: { start: '22:00', end: '09:00' },
+    }),
+  ).rejects.toThrow('window.end: start must be before end');
+});

@@ -1,0 +1,84 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportDncCsv, importDncCsv } from '../../src/import/dnc-csv.js';
+import { createCampaign } from '../../src/store/repositories/campaigns.js';
+import { addDncFromCall, dncTypesFor, removeDnc } from '../../src/store/repositories/dnc.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let t: TestDb;
+let dir: string;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  dir = await mkdtemp(join(tmpdir(), 'dialer-dnc-'));
+});
+afterAll(async () => {
+  await t?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('DNC repository and CSV', () => {
+  it('imports entries, rejects bad rows with line and field, and exports them again', async () => {
+    const file = join(dir, 'dnc.csv');
+    await writeFile(
+      file,
+      'phone,type,reason,name\n' +
+        '(212) 555-1234,marketing,asked on call,Alice\n' +
+        '212-555-1234,survey,,Alice\n' +
+        'garbage,all,,\n' +
+        '4155552671,spam,,\n' +
+        '4155552671,,,Bob\n',
+    );
+    const s = await importDncCsv(t.db, file, { defaultRegion: 'US', actor: 'test' });
+    expect(s).toEqual({ read: 5, added: 3, rejected: 2, rejectsFile: `${file}.rejects.csv` });
+    const rejects = await readFile(`${file}.rejects.csv`, 'utf8');
+    expect(rejects).toContain('4,phone,');
+    expect(rejects).toContain('5,type,"type: ""spam"" is not one of');
+    expect((await dncTypesFor(t.db, '+12125551234')).sort()).toEqual(['marketing', 'survey']);
+    expect(await dncTypesFor(t.db, '+14155552671')).toEqual(['all']);
+
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    expect(await exportDncCsv(t.db, out)).toBe(3);
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+    expect(lines[0]).toBe('phone,type,reason,name,source,added_by,created_at');
+    expect(lines[1]).toMatch(/^\+12125551234,marketing,asked on call,Alice,import,,\d{4}-/);
+  });
+
+  it('an agent adds the number of the call they are on; removal is audited', async () => {
+    const c = await createCampaign(t.db, { code: 'dnc-call', name: 'x', purpose: 'care' });
+    const [agent] = await t
+      .db('agents')
+      .insert({ username: 'amy', display_name: 'Amy' })
+      .returning<{ id: number }[]>('id');
+    const [lead] = await t
+      .db('leads')
+      .insert({ campaign_id: c.id, phone_e164: '+16465550123', timezone: 'America/New_York' })
+      .returning<{ id: number }[]>('id');
+    await t
+      .db('calls')
+      .insert({ id: 'c-l-a1', campaign_id: c.id, lead_id: lead!.id, attempt: 1, phone_e164: '+16465550123' });
+    expect(await addDncFromCall(t.db, { callId: 'c-l-a1', agentId: agent!.id, type: 'care' })).toBe(
+      '+16465550123',
+    );
+    const row = (await t.db('dnc_entries').where({ phone_e164: '+16465550123' }).first()) as Record<
+      string,
+      unknown
+    >;
+    expect(row).toMatchObject({ type: 'care', source: 'call', added_by: agent!.id, call_id: 'c-l-a1' });
+    await expect(addDncFromCall(t.db, { callId: 'nope', agentId: agent!.id, type: 'care' })).rejects.toThrow(
+      'callId: no call "nope"',
+    );
+    expect(await removeDnc(t.db, '+16465550123', 'test', 'care')).toBe(1);
+    const audit = (await t
+      .db('audit_log')
+      .where({ entity: 'dnc', entity_id: '+16465550123' })
+      .orderBy('id')
+      .pluck('action')) as string[];
+    expect(audit).toEqual(['dnc.add', 'dnc.remove']);
+  });
+});
