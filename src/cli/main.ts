@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { createApp, type App } from '../app.js';
+import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import { registerApiKeyCommand } from './commands/apikey.js';
+import { registerCampaignCommand } from './commands/campaign.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerDncCommand } from './commands/dnc.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerLabCommand } from './commands/lab.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+
+/** Exit code for a bad configuration (sysexits EX_CONFIG). */
+const EX_CONFIG = 78;
+
+export function buildProgram(): Command {
+  const program = new Command('dialer')
+    .description('Outbound dialer engine for Asterisk and FreeSWITCH')
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: $DIALER_CONFIG, config/dialer.yaml, or the lab defaults)',
+    )
+    .showHelpAfterError();
+
+  let app: App | undefined;
+  const getConfig = (): Config => loadConfig({ file: program.opts<{ config?: string }>().config });
+  const getApp = async (): Promise<App> => {
+    app ??= createApp(getConfig());
+    return Promise.resolve(app);
+  };
+  program.hook('postAction', async () => {
+    await app?.close();
+  });
+
+  registerConfigCommand(program, getConfig);
+  registerMigrateCommand(program, getApp);
+  registerCampaignCommand(program, getApp);
+  registerImportCommand(program, getApp);
+  registerDncCommand(program, getApp);
+  registerDoctorCommand(program, getApp);
+  registerDemoCommand(program, getApp);
+  registerSimulateCommand(program, getApp);
+  registerRunCommand(program, getApp);
+  registerLabCommand(program);
+  registerApiKeyCommand(program, getConfig);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error in ${err.message}`);
+      return EX_CONFIG;
+    }
+    console.error(err instanceof Error ? `error: ${err.message}` : err);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,82 @@
+import type { App } from '../app.js';
+import type { GatePort } from '../engine/ports.js';
+import { EngineRegistry } from '../engine/registry.js';
+import type { PbxDriver } from '../pbx/pbx-driver.js';
+import { seedDemo } from './seed.js';
+import { summarise, type DemoSummary } from './summary.js';
+
+export interface DemoOptions {
+  agents: number;
+  leads: number;
+  seconds: number;
+  mode: 'progressive' | 'predictive';
+  seed: number;
+  /** Progress lines while running (every 10 s). */
+  onProgress?: (line: string) => void;
+}
+
+export interface DemoResult {
+  campaignId: number;
+  campaignCode: string;
+  summary: DemoSummary;
+}
+
+/**
+ * The demo campaign: seeds agents and a lead list with a realistic mix of far-end behaviours,
+ * logs the agents in (their SIPp softphones auto-answer), dials for `seconds`, drains live calls
+ * and reads the result back from Postgres.
+ */
+export async function runDemo(
+  app: App,
+  pbx: PbxDriver,
+  gate: GatePort,
+  options: DemoOptions,
+): Promise<DemoResult> {
+  const seeded = await seedDemo(app.db, { ...options, now: new Date() });
+  const registry = new EngineRegistry(app, pbx, gate);
+  const engine = await registry.start(seeded.campaignId);
+  try {
+    await Promise.all(seeded.agents.map((a) => registry.login(a.username, seeded.campaignId)));
+    const started = Date.now();
+    while (Date.now() - started < options.seconds * 1000) {
+      await new Promise((r) => setTimeout(r, 10_000));
+      const s = engine.runner.stats;
+      options.onProgress?.(
+        `${Math.round((Date.now() - started) / 1000)} s: ${s.dialled} dialled, ${s.answered} answered, ` +
+          `${s.abandoned} abandoned, ${engine.runner.liveCalls} live, ` +
+          `${engine.agents.count('on-call')}/${engine.agents.all().length} agents talking`,
+      );
+    }
+  } finally {
+    await registry.stopAll(60_000);
+  }
+  return {
+    campaignId: seeded.campaignId,
+    campaignCode: seeded.campaignCode,
+    summary: await summarise(app.db, seeded.campaignId),
+  };
+}
+
+export function formatSummary(r: DemoResult, recordingsRoot: string): string {
+  const s = r.summary;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const ms = (x?: number) => (x === undefined ? 'n/a' : `${x} ms`);
+  return [
+    `Campaign ${r.campaignCode} (id ${r.campaignId})`,
+    `  dials:            ${s.dials}  (${Object.entries(s.outcomes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+    `  answered:         ${s.answered}  (live ${s.liveAnswers}, machines ${s.machines})`,
+    `  to agents:        ${s.bridged}   connect p50 ${ms(s.connectMsP50)}, p99 ${ms(s.connectMsP99)}, max ${ms(s.connectMsMax)}`,
+    `  abandoned:        ${s.abandoned}  = ${pct(s.abandonRate)} of live answers (identification message played)`,
+    `  agent occupancy:  ${pct(s.occupancy)}  (${Math.round(s.talkSec)} s talking of ${Math.round(s.loggedInSec)} s logged in)`,
+    `  recordings:       ${s.recordingsArchived} archived (${(s.recordingBytes / 1e6).toFixed(1)} MB), ${s.recordingsFailed} failed`,
+    `  integrity:        ${s.attemptsWithTwoRows} attempts with two rows, ${s.originatesWithoutOutcome} calls without an outcome`,
+    '',
+    'Where to look next:',
+    `  recordings:  ${recordingsRoot}/<year>/<month>/<day>/${r.campaignCode}/`,
+    `  calls:       psql postgres://postgres@127.0.0.1/dialer -c "select id, outcome, answered_at, bridged_at, abandoned from calls where campaign_id = ${r.campaignId}"`,
+    '  why a lead was not dialled:  npx tsx src/cli/main.ts doctor ' + r.campaignCode,
+    '  the lab:     bash scripts/lab/lab.sh status   (down: bash scripts/lab/lab.sh down)',
+  ].join('\n');
+}

@@ -1,0 +1,333 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import { AbandonLedger } from '../pacing/abandon-ledger.js';
+import type { Pacer, PacerState } from '../pacing/types.js';
+import type { Metrics } from '../metrics.js';
+import type { Hopper } from '../queues/hopper.js';
+import type { Lease } from '../queues/lease.js';
+import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
+import type { AgentPool } from './agent-pool.js';
+import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
+import { finishOrphans } from './orphans.js';
+import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
+import type { TrunkLimiter } from './trunk-limiter.js';
+
+export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent'> {
+  id: number;
+  mode: 'preview' | 'progressive' | 'predictive' | 'agentless';
+  /** Dial string template with `{number}`. */
+  dialTemplate: string;
+  tickMs: number;
+  /** Keep at least this many attempts queued in the hopper. */
+  hopperLowWater: number;
+}
+
+export interface RunnerDeps extends CallFlowDeps {
+  db: Knex;
+  hopper: Hopper;
+  lease: Lease;
+  trunk: TrunkLimiter;
+  pacer: Pacer;
+  /** Seconds of wrap-up after each call, reported to the pacer with the talk time. */
+  wrapUpSec: number;
+  gate: GatePort;
+  leadOutcomes: LeadOutcomePort;
+  agents: AgentPool;
+  metrics?: Metrics;
+}
+
+export interface RunnerStats {
+  dialled: number;
+  answered: number;
+  liveAnswers: number;
+  abandoned: number;
+  machines: number;
+  notDialled: number;
+  connectMs: number[];
+  outcomes: Record<string, number>;
+}
+
+/**
+ * Runs one campaign in this process while it holds the campaign's lease: keeps the hopper fed
+ * from Postgres, asks the line policy how many lines to start each tick, takes capacity on the
+ * trunk *before* dialling, checks the compliance gate just before each originate, and applies
+ * each attempt's result to its lead.
+ */
+export class CampaignRunner {
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private stopping = false;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Launched calls that do not yet hold an agent, with their launch time (for ring ages). */
+  private readonly pending = new Map<string, number>();
+  /** Live answers waiting for an agent (routed, not yet bridged or abandoned): when routed. */
+  private readonly waiting = new Map<string, number>();
+  private readonly launchedAt = new Map<string, number>();
+  /** Live answers and abandons by time, for the pacer's every-window promise. */
+  readonly ledger = new AbandonLedger();
+  private lastSweep = 0;
+  /** After a claim found nothing, the list is not asked again before this (ms). */
+  private nextClaimAt = 0;
+  /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
+  private held = false;
+  readonly stats: RunnerStats = {
+    dialled: 0,
+    answered: 0,
+    liveAnswers: 0,
+    abandoned: 0,
+    machines: 0,
+    notDialled: 0,
+    connectMs: [],
+    outcomes: {},
+  };
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly plan: CampaignPlan,
+  ) {
+    this.log = deps.logger.child({ campaignId: plan.id, mode: plan.mode });
+  }
+
+  /** Loads the last 30 days of live answers into the abandon ledger, then starts ticking. */
+  async start(): Promise<void> {
+    const since = new Date(this.deps.now() - 30 * 86_400_000);
+    const rows = await this.deps
+      .db('calls')
+      .where({ campaign_id: this.plan.id })
+      .whereNotNull('answered_at')
+      .andWhere('answered_at', '>=', since)
+      .andWhereRaw(`coalesce(outcome, '') <> 'machine'`)
+      .orderBy('answered_at')
+      .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
+    for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    this.deps.lease.start();
+    this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
+  }
+
+  get liveCalls(): number {
+    return this.inFlight.size;
+  }
+
+  /** Stops dialling, lets live calls finish (up to `drainMs`), returns queued leads. */
+  async stop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    const deadline = new Promise((r) => setTimeout(r, drainMs));
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
+    const leadIds = await this.deps.hopper.drain();
+    await returnLeads(this.deps.db, leadIds, new Date(this.deps.now()));
+    await this.deps.lease.stop();
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopping) return;
+    if (!this.deps.lease.isHeld) {
+      this.held = false;
+      return;
+    }
+    this.ticking = true;
+    try {
+      if (!this.held) {
+        const d = this.deps;
+        await finishOrphans(
+          d.db,
+          d.pbx,
+          d.leadOutcomes,
+          this.log,
+          this.plan.id,
+          new Set(this.inFlight.keys()),
+          d.now,
+        );
+        this.held = true;
+      }
+      await this.feed();
+      const state = this.pacerState();
+      const decision = this.deps.pacer.decide(state);
+      if (decision.lines > 0)
+        this.log.debug(
+          { ...decision.inputs, lines: decision.lines, why: decision.reason },
+          'pacing decision',
+        );
+      for (let i = 0; i < decision.lines; i++) {
+        if (!this.deps.trunk.tryAcquire()) break;
+        const attempt = await this.deps.hopper.take();
+        if (!attempt) {
+          this.deps.trunk.release();
+          break;
+        }
+        this.launch(attempt);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'campaign tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** What the pacer sees: agents with time in state, calls in flight, the abandon ledger. */
+  pacerState(): PacerState {
+    const now = this.deps.now();
+    const sec = now / 1000;
+    const ringing: { ageSeconds: number }[] = [];
+    for (const [id, t] of this.pending)
+      if (!this.waiting.has(id)) ringing.push({ ageSeconds: (now - t) / 1000 });
+    return {
+      now: sec,
+      agents: this.deps.agents
+        .all()
+        .filter((a) => a.status.state !== 'logged-out')
+        .map((a) => ({ state: a.status.state, secondsInState: (now - a.since) / 1000 })),
+      ringing,
+      waitingCustomers: this.waiting.size,
+      connectedCalls: this.deps.agents.count('on-call'),
+      ledger: {
+        lastMinute: this.ledger.window(sec, 60),
+        today: this.ledger.today(sec),
+        last24h: this.ledger.window(sec, 86_400),
+        last30d: this.ledger.window(sec, 30 * 86_400),
+      },
+      trunkFreeLines: this.deps.trunk.available(),
+    };
+  }
+
+  private async feed(): Promise<void> {
+    const now = this.deps.now();
+    if (now - this.lastSweep > 30_000) {
+      this.lastSweep = now;
+      const stranded = await strandedAttempts(
+        this.deps.db,
+        this.plan.id,
+        new Date(now - 120_000),
+        new Set(this.inFlight.keys()),
+      );
+      await this.deps.hopper.add(stranded);
+    }
+    if (now < this.nextClaimAt) return;
+    const size = await this.deps.hopper.size();
+    if (size >= this.plan.hopperLowWater) return;
+    const claimed = await claimLeads(
+      this.deps.db,
+      this.plan.id,
+      this.plan.hopperLowWater * 2 - size,
+      new Date(now),
+    );
+    await this.deps.hopper.add(claimed);
+    // Nothing eligible now: no need to ask Postgres again on every tick.
+    if (claimed.length === 0) this.nextClaimAt = now + 2_000;
+  }
+
+  private launch(attempt: DialAttempt): void {
+    this.pending.set(attempt.callId, this.deps.now());
+    this.launchedAt.set(attempt.callId, this.deps.now());
+    const run = this.dial(attempt)
+      .catch((err: unknown) => this.log.error({ err, callId: attempt.callId }, 'dial attempt failed'))
+      .finally(() => {
+        this.deps.trunk.release();
+        this.inFlight.delete(attempt.callId);
+        this.pending.delete(attempt.callId);
+        this.waiting.delete(attempt.callId);
+        this.launchedAt.delete(attempt.callId);
+      });
+    this.inFlight.set(attempt.callId, run);
+  }
+
+  private async dial(attempt: DialAttempt): Promise<void> {
+    const releasePending = () => {
+      this.pending.delete(attempt.callId);
+      this.waiting.delete(attempt.callId);
+    };
+    try {
+      const verdict = await this.deps.gate.check(attempt, new Date(this.deps.now()));
+      if (!verdict.allowed) {
+        this.stats.notDialled += 1;
+        const result: AttemptResult = {
+          callId: attempt.callId,
+          leadId: attempt.leadId,
+          attempt: attempt.attempt,
+          outcome: 'not-dialled',
+          abandoned: false,
+          liveAnswer: false,
+          gateReason: verdict.reason,
+          nextEligibleAt: verdict.nextEligibleAt,
+        };
+        this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the attempt');
+        await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
+        return;
+      }
+      const needsAgent = this.plan.mode === 'preview' || this.plan.mode === 'progressive';
+      const reservedAgent = needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined;
+      if (reservedAgent) releasePending();
+      if (needsAgent && !reservedAgent) {
+        // The agent went away between the decision and now: give the attempt back.
+        await this.deps.leadOutcomes.finish(
+          {
+            callId: attempt.callId,
+            leadId: attempt.leadId,
+            attempt: attempt.attempt,
+            outcome: 'not-dialled',
+            abandoned: false,
+            liveAnswer: false,
+            nextEligibleAt: new Date(this.deps.now()),
+          },
+          this.plan.id,
+          new Date(this.deps.now()),
+        );
+        return;
+      }
+      const flow = new CallFlow(this.deps, attempt, {
+        ...this.plan,
+        endpoint: this.plan.dialTemplate.replace('{number}', attempt.phone),
+        reservedAgent,
+        onSettled: releasePending,
+        onWaitingForAgent: () => this.waiting.set(attempt.callId, this.deps.now()),
+      });
+      this.stats.dialled += 1;
+      const result = await flow.start();
+      this.record(result);
+      this.observe(result);
+      await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
+    } finally {
+      releasePending();
+    }
+  }
+
+  private observe(r: AttemptResult): void {
+    const now = this.deps.now();
+    const launched = this.launchedAt.get(r.callId) ?? now;
+    const routedAt = r.liveAnswer ? (r.routedAt ?? now) : now;
+    this.deps.pacer.observe({
+      type: 'dial-resolved',
+      now: now / 1000,
+      routed: r.liveAnswer,
+      delaySeconds: Math.max(0, (routedAt - launched) / 1000),
+    });
+    if (r.liveAnswer) this.ledger.record(now / 1000, r.abandoned);
+    if (r.talkMs !== undefined) {
+      this.deps.pacer.observe({
+        type: 'handle',
+        now: now / 1000,
+        talkSeconds: r.talkMs / 1000,
+        wrapSeconds: this.deps.wrapUpSec,
+      });
+    }
+  }
+
+  private record(r: AttemptResult): void {
+    const m = this.deps.metrics;
+    if (m) {
+      const campaign = this.plan.campaignCode;
+      m.callsEnded.inc({ campaign, outcome: r.outcome });
+      if (r.liveAnswer) m.liveAnswers.inc({ campaign });
+      if (r.abandoned) m.abandons.inc({ campaign });
+      if (r.connectMs !== undefined) m.connectSeconds.observe({ campaign }, r.connectMs / 1000);
+      m.liveCalls.set({ campaign }, this.inFlight.size - 1);
+    }
+    this.stats.outcomes[r.outcome] = (this.stats.outcomes[r.outcome] ?? 0) + 1;
+    if (r.outcome === 'answered' || r.outcome === 'machine') this.stats.answered += 1;
+    if (r.outcome === 'machine') this.stats.machines += 1;
+    if (r.liveAnswer) this.stats.liveAnswers += 1;
+    if (r.abandoned) this.stats.abandoned += 1;
+    if (r.connectMs !== undefined) this.stats.connectMs.push(r.connectMs);
+  }
+}

@@ -1,0 +1,42 @@
+import type { CallOutcome } from '../domain/call-outcome.js';
+
+/** One dial attempt handed to the engine (from the hopper). */
+export interface DialAttempt {
+  callId: string;
+  campaignId: number;
+  leadId: number;
+  attempt: number;
+  phone: string;
+}
+
+export type GateVerdict = { allowed: true } | { allowed: false; reason: string; nextEligibleAt?: Date };
+
+/** The compliance gate, asked just before each originate (so a DNC entry added a second ago wins). */
+export interface GatePort {
+  check(attempt: DialAttempt, now: Date): Promise<GateVerdict>;
+}
+
+/** How an attempt ended, for the lead's next step (retry rules) and the pacer's statistics. */
+export interface AttemptResult {
+  callId: string;
+  leadId: number;
+  attempt: number;
+  outcome: CallOutcome | 'not-dialled';
+  abandoned: boolean;
+  /** Answered by a human (or AMD not sure), i.e. counts in the abandon-rate denominator. */
+  liveAnswer: boolean;
+  agentId?: number;
+  ringMs?: number;
+  /** When the live answer was routed to the agent queue (answer, or AMD verdict), epoch ms. */
+  routedAt?: number;
+  /** Answer (or AMD verdict) to agent bridge, ms. */
+  connectMs?: number;
+  talkMs?: number;
+  gateReason?: string;
+  nextEligibleAt?: Date;
+}
+
+/** Applies an attempt's result to its lead: attempt counters, status, next attempt time. */
+export interface LeadOutcomePort {
+  finish(result: AttemptResult, campaignId: number, at: Date): Promise<void>;
+}

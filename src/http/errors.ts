@@ -1,0 +1,30 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { AgentTransitionError } from '../domain/agent-state.js';
+import { DispositionError } from '../engine/dispositions.js';
+import { NotFoundError } from '../engine/registry.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The one place where error classes become HTTP statuses. */
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof HttpError) return void reply.status(err.status).send({ error: err.message });
+  if (err instanceof NotFoundError) return void reply.status(404).send({ error: err.message });
+  if (err instanceof DispositionError) return void reply.status(err.status).send({ error: err.message });
+  if (err instanceof AgentTransitionError) return void reply.status(409).send({ error: err.message });
+  if (err instanceof ZodError) {
+    return void reply
+      .status(400)
+      .send({ error: err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+  }
+  const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+  if (status >= 500) req.log.error({ err }, 'request failed');
+  void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
+}

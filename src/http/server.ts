@@ -1,0 +1,112 @@
+import Fastify, { type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { EngineRegistry } from '../engine/registry.js';
+import { mayActAsAgent, type Principal, type Role } from './auth.js';
+import { errorHandler, HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface ServerDeps {
+  logger: Logger;
+  registry: EngineRegistry;
+  authenticate: (key: string) => Principal | undefined;
+  health: () => Promise<{ ok: boolean; detail: string }>;
+  metrics?: Metrics;
+}
+
+const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
+
+/** The dialer's HTTP API. Every /api route needs an API key; roles decide what it may do. */
+export function buildServer(deps: ServerDeps) {
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) });
+  app.setErrorHandler((err: Error, req, reply) => errorHandler(err, req, reply));
+
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.url.startsWith('/api/')) return done();
+    const header = req.headers.authorization ?? '';
+    const key = /^Bearer (.+)$/.exec(header)?.[1];
+    const principal = key ? deps.authenticate(key) : undefined;
+    if (!principal) return done(new HttpError(401, 'a valid API key is required (Authorization: Bearer …)'));
+    req.principal = principal;
+    done();
+  });
+
+  app.get('/health', async () => {
+    const h = await deps.health();
+    return h;
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    if (!deps.metrics) return reply.status(404).send({ error: 'metrics are off' });
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const agentAction = (req: FastifyRequest): string => {
+    const { username } = usernameParam.parse(req.params);
+    if (!req.principal || !mayActAsAgent(req.principal, username)) {
+      throw new HttpError(403, `not allowed to act as agent ${username}`);
+    }
+    return username;
+  };
+
+  app.post('/api/agents/:username/login', async (req) => {
+    const username = agentAction(req);
+    const { campaignId } = z.object({ campaignId: z.number().int().positive() }).strict().parse(req.body);
+    await deps.registry.login(username, campaignId);
+    return { state: 'ready' };
+  });
+  app.post('/api/agents/:username/pause', async (req) => {
+    const username = agentAction(req);
+    const { code } = z
+      .object({ code: z.string().min(1).max(40) })
+      .strict()
+      .parse(req.body);
+    await deps.registry.pause(username, code);
+    return { state: 'paused', code };
+  });
+  app.post('/api/agents/:username/resume', async (req) => {
+    await deps.registry.resume(agentAction(req));
+    return { state: 'ready' };
+  });
+  app.post('/api/agents/:username/logout', async (req) => {
+    await deps.registry.logout(agentAction(req));
+    return { state: 'logged-out' };
+  });
+  app.post('/api/agents/:username/calls/:callId/disposition', async (req, reply) => {
+    const username = agentAction(req);
+    const { callId } = z.object({ callId: z.string().max(64) }).parse(req.params);
+    const result = await deps.registry.dispose(username, callId, req.body);
+    return reply.status(201).send(result);
+  });
+
+  app.get('/api/campaigns/:id/live', (req) => {
+    requireRole(req, ['supervisor', 'admin']);
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(req.params);
+    const engine = deps.registry.get(id);
+    if (!engine) throw new HttpError(404, `campaign ${id} is not running here`);
+    return {
+      liveCalls: engine.runner.liveCalls,
+      stats: engine.runner.stats,
+      agents: engine.agents.all().map((s) => ({
+        agent: s.agent.username,
+        state: s.status.state,
+        pauseCode: s.status.pauseCode,
+        since: new Date(s.since).toISOString(),
+        callId: s.callId,
+      })),
+    };
+  });
+  return app;
+}
+
+function requireRole(req: FastifyRequest, roles: Role[]): void {
+  if (!req.principal || !roles.includes(req.principal.role)) {
+    throw new HttpError(403, `needs one of the roles: ${roles.join(', ')}`);
+  }
+}

@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The engine's Prometheus metrics, on their own registry (served at GET /metrics). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly callsEnded = new Counter({
+    name: 'dialer_calls_ended_total',
+    help: 'Dial attempts that ended, by campaign and outcome',
+    labelNames: ['campaign', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly abandons = new Counter({
+    name: 'dialer_abandoned_total',
+    help: 'Live answers not connected to an agent within the connect window',
+    labelNames: ['campaign'] as const,
+    registers: [this.registry],
+  });
+  readonly liveAnswers = new Counter({
+    name: 'dialer_live_answers_total',
+    help: 'Answers by a person (the abandon-rate denominator)',
+    labelNames: ['campaign'] as const,
+    registers: [this.registry],
+  });
+  readonly connectSeconds = new Histogram({
+    name: 'dialer_connect_seconds',
+    help: 'From live answer (or AMD verdict) to the customer in the agent bridge',
+    labelNames: ['campaign'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3],
+    registers: [this.registry],
+  });
+  readonly liveCalls = new Gauge({
+    name: 'dialer_live_calls',
+    help: 'Calls in progress',
+    labelNames: ['campaign'] as const,
+    registers: [this.registry],
+  });
+  readonly agents = new Gauge({
+    name: 'dialer_agents',
+    help: 'Agents by state',
+    labelNames: ['campaign', 'state'] as const,
+    registers: [this.registry],
+  });
+}

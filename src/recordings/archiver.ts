@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../logger.js';
+import type { PbxDriver } from '../pbx/pbx-driver.js';
+import type { ArchivedRecording } from '../store/repositories/recordings.js';
+import { wavDurationSec } from './wav.js';
+
+export interface ArchiveRequest {
+  /** The PBX's recording name. */
+  pbxName: string;
+  callId: string;
+  campaignCode: string;
+  /** When the call started; files are filed by this date (UTC). */
+  at: Date;
+}
+
+/** Where an archived call recording lives under the root: YYYY/MM/DD/<campaign>/<call>.wav. */
+export function archivePath(root: string, r: Pick<ArchiveRequest, 'callId' | 'campaignCode' | 'at'>): string {
+  const y = String(r.at.getUTCFullYear());
+  const m = String(r.at.getUTCMonth() + 1).padStart(2, '0');
+  const d = String(r.at.getUTCDate()).padStart(2, '0');
+  const safeCampaign = r.campaignCode.replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(root, y, m, d, safeCampaign, `${r.callId}.wav`);
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Moves a finished recording from the PBX into the permanent archive. The PBX's copy is deleted
+ * only after the archived file is re-read, its sha256 matches the copy that was fetched, and
+ * `persist` has stored path and hash — so a crash at any step leaves at least one good copy.
+ */
+export class RecordingArchiver {
+  constructor(
+    private readonly root: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async archive(
+    pbx: PbxDriver,
+    request: ArchiveRequest,
+    persist: (archived: ArchivedRecording) => Promise<void>,
+  ): Promise<ArchivedRecording> {
+    const finalPath = archivePath(this.root, request);
+    await mkdir(dirname(finalPath), { recursive: true, mode: 0o750 });
+    const partial = `${finalPath}.partial`;
+    const { bytes } = await pbx.fetchRecording(request.pbxName, partial);
+    const sha256 = await sha256File(partial);
+    await rename(partial, finalPath);
+    const again = await sha256File(finalPath);
+    if (again !== sha256 || (await stat(finalPath)).size !== bytes) {
+      await rm(finalPath, { force: true });
+      throw new Error(`archived copy of ${request.pbxName} does not verify`);
+    }
+    const durationSec = (await readDuration(finalPath, bytes)) ?? 0;
+    const archived = { path: finalPath, sha256, bytes, durationSec };
+    await persist(archived);
+    try {
+      await pbx.deleteRecording(request.pbxName);
+    } catch (err) {
+      // The archive is safe; a spool copy left behind is only disk space.
+      this.logger.warn({ err, recording: request.pbxName }, 'could not delete the PBX copy');
+    }
+    return archived;
+  }
+}
+
+async function readDuration(path: string, bytes: number): Promise<number | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(Math.min(4096, bytes));
+    await fh.read(header, 0, header.length, 0);
+    return wavDurationSec(header, bytes);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { EngineRegistry } from '../../src/engine/registry.js';
+import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
+import { buildServer } from '../../src/http/server.js';
+import { FakePbxDriver } from '../../src/pbx/fake/index.js';
+import { PgComplianceGate } from '../../src/store/gate-facts.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { engineTestApp } from '../support/engine-app.js';
+
+/** The HTTP API over real Postgres: API keys, roles, and the disposition route end to end. */
+describe('HTTP API (real Postgres)', () => {
+  let t: TestDb;
+  let app: App;
+  let server: ReturnType<typeof buildServer>;
+  let callId = '';
+  const keys = { agent1: 'k-agent-1', agent2: 'k-agent-2', sup: 'k-supervisor' };
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    ({ app } = engineTestApp(t, 'http'));
+    const agents = await t
+      .db('agents')
+      .insert([
+        { username: 'agent1', display_name: 'A1', sip_endpoint: 'agent/1' },
+        { username: 'agent2', display_name: 'A2', sip_endpoint: 'agent/2' },
+      ])
+      .returning<{ id: number }[]>('id');
+    const [c] = await t
+      .db('campaigns')
+      .insert({ code: 'api', name: 'API', purpose: 'survey' })
+      .returning<{ id: number }[]>('id');
+    const [lead] = await t
+      .db('leads')
+      .insert({ campaign_id: c?.id, phone_e164: '+15555550300', timezone: 'UTC', status: 'dialling' })
+      .returning<{ id: number }[]>('id');
+    callId = `c${c?.id}-l${lead?.id}-a1`;
+    await t.db('calls').insert({
+      id: callId,
+      campaign_id: c?.id,
+      lead_id: lead?.id,
+      attempt: 1,
+      phone_e164: '+15555550300',
+      agent_id: agents[0]?.id,
+    });
+    server = buildServer({
+      logger: app.logger,
+      registry: new EngineRegistry(app, new FakePbxDriver(), new PgComplianceGate(app.db)),
+      authenticate: apiKeyLookup([
+        { name: 'a1', role: 'agent', agent: 'agent1', sha256: hashKey(keys.agent1) },
+        { name: 'a2', role: 'agent', agent: 'agent2', sha256: hashKey(keys.agent2) },
+        { name: 's', role: 'supervisor', sha256: hashKey(keys.sup) },
+      ]),
+      health: () => Promise.resolve({ ok: true, detail: 'fake' }),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.close();
+    await t?.drop();
+  });
+
+  const dispose = (key: string | undefined, agent: string, body: unknown) =>
+    server.inject({
+      method: 'POST',
+      url: `/api/agents/${agent}/calls/${callId}/disposition`,
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      payload: body as object,
+    });
+
+  it('refuses requests without a valid key, and agents acting for someone else', async () => {
+    expect((await dispose(undefined, 'agent1', { code: 'completed' })).statusCode).toBe(401);
+    expect((await dispose('wrong', 'agent1', { code: 'completed' })).statusCode).toBe(401);
+    expect((await dispose(keys.agent2, 'agent1', { code: 'completed' })).statusCode).toBe(403);
+    const live = await server.inject({
+      method: 'GET',
+      url: '/api/campaigns/1/live',
+      headers: { authorization: `Bearer ${keys.agent1}` },
+    });
+    expect(live.statusCode).toBe(403);
+  });
+
+  it('names the bad field, stores a good disposition once', async () => {
+    const bad = await dispose(keys.agent1, 'agent1', { code: 'completed', satisfaction: 9 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: string }>().error).toMatch(/^satisfaction: /);
+    expect((await dispose(keys.agent1, 'agent1', { code: 'completed', satisfaction: 5 })).statusCode).toBe(
+      201,
+    );
+    expect((await dispose(keys.agent1, 'agent1', { code: 'completed' })).statusCode).toBe(409);
+    expect(await t.db('dispositions').where({ call_id: callId }).first('code', 'satisfaction')).toEqual({
+      code: 'completed',
+      satisfaction: 5,
+    });
+  });
+
+  it('answers health without a key and 404 for a campaign not running here', async () => {
+    expect((await server.inject({ method: 'GET', url: '/health' })).json()).toEqual({
+      ok: true,
+      detail: 'fake',
+    });
+    const live = await server.inject({
+      method: 'GET',
+      url: '/api/campaigns/999/live',
+      headers: { authorization: `Bearer ${keys.sup}` },
+    });
+    expect(live.statusCode).toBe(404);
+  });
+});

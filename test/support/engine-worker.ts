@@ -1,0 +1,45 @@
+/**
+ * One dialler process for fail-over tests: runs one campaign against the lab with one agent,
+ * prints READY when its agent is logged in, stops cleanly on SIGTERM. Settings come as JSON in
+ * DIALER_WORKER (database URL, Redis prefix, campaign, agent).
+ */
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import { startCampaignEngine } from '../../src/engine/engine.js';
+import { createLogger } from '../../src/logger.js';
+import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import { PgComplianceGate } from '../../src/store/gate-facts.js';
+import { labSettings } from './lab.js';
+
+interface WorkerSettings {
+  name: string;
+  dbUrl: string;
+  prefix: string;
+  campaignId: number;
+  agent: { id: number; username: string; endpoint: string };
+}
+
+const w = JSON.parse(process.env['DIALER_WORKER'] ?? '{}') as WorkerSettings;
+const base = loadConfig({ env: {} });
+const app = createApp(
+  {
+    ...base,
+    instance: { name: w.name },
+    database: { url: w.dbUrl },
+    redis: { ...base.redis, prefix: w.prefix },
+  },
+  { logger: createLogger({ level: 'warn', name: w.name }) },
+);
+const pbx = new AriDriver({ ...labSettings().ari, app: `${w.name}-${process.pid}` }, app.logger);
+await pbx.connect();
+const engine = await startCampaignEngine(app, pbx, w.campaignId, new PgComplianceGate(app.db));
+await engine.agents.login(w.agent);
+console.log('READY');
+process.once('SIGTERM', () => {
+  void (async () => {
+    await engine.stop(5_000);
+    await pbx.close();
+    await app.close();
+    process.exit(0);
+  })();
+});
