@@ -179,8 +179,14 @@ wait_for_ari() {
 
 start_sipp() { # name scenario sip-port media-port
   local name=$1 scenario=$2 port=$3
-  if running "$name"; then return 0; fi
-  sed "s|@MEDIA_DIR@|$STATE/media|g" "$HERE/sipp/$scenario" >"$STATE/$scenario"
+  sed "s|@MEDIA_DIR@|$STATE/media|g" "$HERE/sipp/$scenario" >"$STATE/$scenario.next"
+  if running "$name"; then
+    # A running peer keeps its scenario; restart it only when the project's scenario changed.
+    if cmp -s "$STATE/$scenario.next" "$STATE/$scenario"; then rm -f "$STATE/$scenario.next"; return 0; fi
+    log "SIPp $name: scenario changed, restarting it"
+    stop_pid "$name"
+  fi
+  mv "$STATE/$scenario.next" "$STATE/$scenario"
   setsid sipp -sf "$STATE/$scenario" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 \
     -mp "$4" -nostdin -trace_err -error_file "$STATE/$name.errors.log" \
     -trace_msg -message_file "$STATE/$name.messages.log" \
