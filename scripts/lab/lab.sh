@@ -246,12 +246,27 @@ cmd_up() {
   log "settings for tests: $STATE/lab.json"
 }
 
+# Processes of ours that are still alive: anything running inside the lab root (Asterisk and
+# whatever it forked) or a SIPp started with one of the lab's scenario files.
+leftovers() {
+  local pid
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    [[ $pid == "$$" ]] && continue
+    if [[ "$(readlink "/proc/$pid/root" 2>/dev/null)" == "$ROOT" ]] ||
+      { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "-sf $STATE/"; then
+      echo "$pid"
+    fi
+  done
+}
+
 cmd_down() {
   stop_pid carrier
   stop_pid phones
   stop_pid asterisk
   if [[ -d $ROOT/proc ]] && mountpoint -q "$ROOT/proc"; then umount "$ROOT/proc" || umount -l "$ROOT/proc"; fi
-  log "down"
+  local left; left="$(leftovers | tr '\n' ' ')"
+  [[ -z ${left// /} ]] || die "processes of the lab still running after down (pids: $left)"
+  log "down: no lab process left"
 }
 
 cmd_status() {
