@@ -5,6 +5,7 @@ import type { Pacer, PacerState } from '../pacing/types.js';
 import type { Metrics } from '../metrics.js';
 import type { Hopper } from '../queues/hopper.js';
 import type { Lease } from '../queues/lease.js';
+import { recoverRecordings } from '../recordings/recovery.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
 import type { AgentPool } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
@@ -202,6 +203,7 @@ export class CampaignRunner {
         new Set(this.inFlight.keys()),
       );
       await this.deps.hopper.add(stranded);
+      await this.recoverRecordings();
     }
     if (now < this.nextClaimAt) return;
     const size = await this.deps.hopper.size();
@@ -215,6 +217,20 @@ export class CampaignRunner {
     await this.deps.hopper.add(claimed);
     // Nothing eligible now: no need to ask Postgres again on every tick.
     if (claimed.length === 0) this.nextClaimAt = now + 2_000;
+  }
+
+  /** Archives recordings a lost process (or a failed fetch) left in the PBX spool. */
+  private async recoverRecordings(): Promise<void> {
+    const d = this.deps;
+    await recoverRecordings(
+      d.db,
+      d.pbx,
+      d.archiver,
+      this.log,
+      { id: this.plan.id, code: this.plan.campaignCode },
+      new Set(this.inFlight.keys()),
+      new Date(d.now()),
+    ).catch((err: unknown) => this.log.error({ err }, 'recording recovery failed'));
   }
 
   private launch(attempt: DialAttempt): void {

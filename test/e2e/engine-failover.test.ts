@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { labNumber } from '../../src/lab/number-plan.js';
+import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
 import { RawAri } from '../support/raw-ari.js';
@@ -27,7 +28,8 @@ function startWorker(settings: object): Promise<ChildProcess> {
  * Two dialler processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
  * is killed with SIGKILL mid-run: the other takes the lease, finishes the rows the dead one left
  * open, and dials the rest. No number is dialled twice (checked in SIPp's own log); every call
- * row gets an outcome.
+ * row gets an outcome; every answered call's recording reaches the archive, including those of
+ * the calls the dead process was on (recovered from the PBX spool by the survivor).
  */
 describe('two dialler processes, kill -9 of the lease holder', () => {
   let t: TestDb;
@@ -157,6 +159,42 @@ describe('two dialler processes, kill -9 of the lease holder', () => {
     for (const r of rows) expect(r.outcome, r.phone_e164).not.toBeNull();
     const survivorAgent = victim === a ? agentIds[1] : agentIds[0];
     expect(rows.some((r) => r.agent_id === survivorAgent)).toBe(true);
+    // Every answered call's recording is archived and verifies, the dead process's ones too.
+    const recordingsDeadline = Date.now() + 90_000;
+    let unarchived: { call_id: string; status: string }[] = [];
+    while (Date.now() < recordingsDeadline) {
+      unarchived = await t
+        .db('calls as c')
+        .leftJoin('recordings as r', 'r.call_id', 'c.id')
+        .where('c.campaign_id', campaignId)
+        .whereNotNull('c.answered_at')
+        .andWhere((q) => void q.whereNull('r.status').orWhereNot('r.status', 'archived'))
+        .select<{ call_id: string; status: string }[]>('c.id as call_id', 'r.status');
+      if (unarchived.length === 0) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    expect(unarchived).toEqual([]);
+    const archived = await t
+      .db('recordings as r')
+      .join('calls as c', 'c.id', 'r.call_id')
+      .where('c.campaign_id', campaignId)
+      .select<{ path: string; sha256: string; recover_attempts: number }[]>(
+        'r.path',
+        'r.sha256',
+        'r.recover_attempts',
+      );
+    expect(archived.length).toBeGreaterThan(0);
+    for (const r of archived) expect(await sha256File(r.path), r.path).toBe(r.sha256);
+    const recovered = await t
+      .db('calls as c')
+      .join('recordings as r', 'r.call_id', 'c.id')
+      .where('c.campaign_id', campaignId)
+      .whereLike('c.failure', '%process was lost%')
+      .count<{ n: number }[]>({ n: '*' });
+    console.log(
+      `fail-over: ${Number(recovered[0]?.n)} recording(s) of the dead process archived by the survivor`,
+    );
+
     // Each number reached the far end at most once (max_attempts 1).
     const text = (await import('node:fs')).readFileSync(lab.carrierMessages, 'utf8').slice(offset);
     for (const n of numbers) {
