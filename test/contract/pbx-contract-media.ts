@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { labNumber } from '../../src/lab/number-plan.js';
 import type { ContractContext } from './pbx-contract.js';
+import { peakToneShare, wavPcm } from '../support/tones.js';
 import { callEvent, recordingEvent } from './pbx-events.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -108,6 +109,32 @@ export function defineMediaCases(ctx: ContractContext): void {
       expect(wav.length).toBeGreaterThan(8_000);
       await ctx.driver().deleteRecording(name);
       await expect(ctx.driver().fetchRecording(name, join(dir, 'gone.wav'))).rejects.toThrow();
+    },
+  );
+
+  it.skipIf(!ctx.caps.has('record'))(
+    'recording a call: both parties audible (customer 440 Hz, agent 1 kHz), until stopped',
+    async () => {
+      // What the engine records: the customer's call from answer to hang-up, which must hold
+      // what the customer says and what they hear (the agent).
+      const { customer } = await bridgedPair('rec-call', 6);
+      const name = ctx.recordingName('call');
+      await ctx.driver().startRecording({ name, target: { callId: customer }, format: 'wav' });
+      await ctx.log().waitFor(recordingEvent('recording-started', name), T, 'recording-started');
+      await sleep(3_000);
+      await ctx.driver().stopRecording(name);
+      await ctx.log().waitFor(recordingEvent('recording-finished', name), T, 'recording-finished');
+      const file = join(dir, `${name}.wav`);
+      await ctx.driver().fetchRecording(name, file);
+      const { rate, samples } = wavPcm(await readFile(file));
+      const share = (f: number) => peakToneShare(samples, rate, f);
+      const shares = { hz440: share(440), hz1000: share(1_000), hz2500: share(2_500) };
+      expect(rate).toBe(8_000);
+      expect(shares.hz440, 'the customer (440 Hz)').toBeGreaterThan(0.2);
+      expect(shares.hz1000, 'the agent (1 kHz)').toBeGreaterThan(0.2);
+      expect(shares.hz2500, 'a tone nobody played').toBeLessThan(0.05);
+      // The customer's call is still up: stopping the recording does not end the call.
+      expect((await ctx.driver().listCalls()).some((c) => c.callId === customer)).toBe(true);
     },
   );
 

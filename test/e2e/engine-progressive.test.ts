@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
@@ -10,6 +11,7 @@ import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
+import { peakToneShare, wavPcm } from '../support/tones.js';
 
 const ZONES = [
   'Pacific/Honolulu',
@@ -204,10 +206,16 @@ describe('engine, progressive, on the lab', () => {
         .map((c) => c.id)
         .sort(),
     );
+    const bridged = new Set(calls.filter((c) => c.bridged_at).map((c) => c.id));
     for (const r of recordings) {
       expect(r.status).toBe('archived');
       expect(existsSync(r.path)).toBe(true);
       expect(await sha256File(r.path)).toBe(r.sha256);
+      if (!bridged.has(r.call_id)) continue;
+      // Both parties in the archived file: the customer's 440 Hz and the agent's 1 kHz.
+      const { rate, samples } = wavPcm(await readFile(r.path));
+      expect(peakToneShare(samples, rate, 440), `${r.call_id} customer`).toBeGreaterThan(0.2);
+      expect(peakToneShare(samples, rate, 1_000), `${r.call_id} agent`).toBeGreaterThan(0.2);
     }
 
     const invited = numbersInvitedAtCarrier(labSettings(), logOffset);

@@ -1,14 +1,20 @@
-/** 16-bit PCM samples of a WAV file, found by walking its chunks (Asterisk may add LIST chunks). */
+/**
+ * 16-bit PCM samples of a WAV file, found by walking its chunks (Asterisk may add LIST chunks).
+ * A multi-channel file (FreeSWITCH RECORD_STEREO: the party on one side, what it hears on the
+ * other) is mixed down to mono, so "both parties are in the file" reads the same for every PBX.
+ */
 export function wavPcm(wav: Buffer): { rate: number; samples: Int16Array } {
   if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') {
     throw new Error('not a RIFF/WAVE file');
   }
   let rate = 0;
   let bits = 0;
+  let channels = 1;
   for (let off = 12; off + 8 <= wav.length;) {
     const id = wav.toString('ascii', off, off + 4);
     const size = wav.readUInt32LE(off + 4);
     if (id === 'fmt ') {
+      channels = wav.readUInt16LE(off + 10);
       rate = wav.readUInt32LE(off + 12);
       bits = wav.readUInt16LE(off + 22);
     }
@@ -16,8 +22,13 @@ export function wavPcm(wav: Buffer): { rate: number; samples: Int16Array } {
       if (bits !== 16) throw new Error(`expected 16-bit PCM, got ${bits}-bit`);
       const end = Math.min(wav.length, off + 8 + size);
       const data = wav.subarray(off + 8, end);
-      const samples = new Int16Array(data.length >> 1);
-      for (let i = 0; i < samples.length; i++) samples[i] = data.readInt16LE(i * 2);
+      const frames = Math.floor(data.length / (2 * channels));
+      const samples = new Int16Array(frames);
+      for (let i = 0; i < frames; i++) {
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += data.readInt16LE((i * channels + c) * 2);
+        samples[i] = Math.round(sum / channels);
+      }
       return { rate, samples };
     }
     off += 8 + size + (size & 1);

@@ -81,6 +81,11 @@ export class FakeMedia {
       const call = this.party(r.target.callId);
       if (!call?.up) throw new PbxError('not-found', `call ${r.target.callId} is not live and answered`);
       frequencies.add(TONE[call.party]);
+      // A call recording holds what the call hears too: everyone already in its bridge.
+      for (const id of call.bridgeId ? (this.bridges.get(call.bridgeId) ?? []) : []) {
+        const p = this.party(id);
+        if (p) frequencies.add(TONE[p.party]);
+      }
     }
     const rec: LiveRecording = { target: r.target, startedAt: this.clock.now(), frequencies };
     if (r.maxDurationSec) {
@@ -126,9 +131,21 @@ export class FakeMedia {
     this.bridges.clear();
   }
 
+  /** A call joining a bridge is heard by the bridge's recordings and its members' call recordings. */
   private hearInRecordings(bridgeId: string, call: MediaParty): void {
+    const members = this.bridges.get(bridgeId) ?? new Set<string>();
     for (const rec of this.live.values()) {
-      if ('bridgeId' in rec.target && rec.target.bridgeId === bridgeId) rec.frequencies.add(TONE[call.party]);
+      const target = rec.target;
+      const hears = 'bridgeId' in target ? target.bridgeId === bridgeId : members.has(target.callId);
+      if (!hears) continue;
+      rec.frequencies.add(TONE[call.party]);
+      // …and a call recording of the joining call hears those already there.
+      if ('callId' in target && target.callId === call.id) {
+        for (const id of members) {
+          const p = this.party(id);
+          if (p) rec.frequencies.add(TONE[p.party]);
+        }
+      }
     }
   }
 }
