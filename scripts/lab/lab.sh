@@ -122,7 +122,15 @@ make_id_message() {
   rm -f "$STATE/id-message-raw.wav"
 }
 
+# Asterisk looks up the machine's own host name to find its address (acl.c ast_find_ourip), and
+# A.ROOT-SERVERS.NET when that fails. The chroot has no /etc/hosts, so every lookup went to a
+# resolver this network cannot reach: most failed at once, some stalled an originate for 5 s.
+write_hosts() {
+  printf '127.0.0.1 localhost\n127.0.0.1 %s\n::1 localhost ip6-localhost\n' "$(hostname)" >"$ROOT/etc/hosts"
+}
+
 write_config() {
+  write_hosts
   local etc="$ROOT/etc/asterisk"
   local agents=""
   for i in $(seq 1 "$AGENTS"); do
