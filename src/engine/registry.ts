@@ -1,7 +1,9 @@
 import type { App } from '../app.js';
 import type { Metrics } from '../metrics.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
+import { explainCampaign, type CampaignDiagnosis, type EngineFacts } from '../reports/doctor.js';
 import { AgentRepository, type AgentRow } from '../store/repositories/agents.js';
+import { findCampaign } from '../store/repositories/campaigns.js';
 import { submitDisposition } from './dispositions.js';
 import { startCampaignEngine, type CampaignEngine } from './engine.js';
 import type { GatePort } from './ports.js';
@@ -79,6 +81,23 @@ export class EngineRegistry {
     const campaignId = this.agentCampaign.get(username);
     if (campaignId !== undefined) this.engines.get(campaignId)?.agents.disposed(agent.id);
     return result;
+  }
+
+  /**
+   * "Why isn't campaign X dialling?": the doctor's lead buckets from Postgres plus what only a
+   * running engine knows (ready agents, free trunk lines, PBX health) when it runs here.
+   */
+  async diagnose(idOrCode: string | number, now = new Date()): Promise<CampaignDiagnosis> {
+    const c = await findCampaign(this.app.db, idOrCode);
+    if (!c) throw new NotFoundError(`campaign ${idOrCode} does not exist`);
+    const engine = this.engines.get(c.id);
+    const health = await this.pbx.health().catch(() => ({ ok: false }));
+    const facts: EngineFacts = { pbxHealthy: health.ok };
+    if (engine) {
+      facts.readyAgents = engine.agents.count('ready');
+      facts.trunkFreeChannels = engine.runner.pacerState().trunkFreeLines;
+    }
+    return explainCampaign(this.app.db, c.id, now, facts);
   }
 
   async stopAll(drainMs: number): Promise<void> {

@@ -85,6 +85,14 @@ export function buildServer(deps: ServerDeps) {
     return reply.status(201).send(result);
   });
 
+  app.get('/api/campaigns/:id/doctor', async (req) => {
+    requireRole(req, ['supervisor', 'admin']);
+    const { id } = z
+      .object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a campaign id or code') })
+      .parse(req.params);
+    return deps.registry.diagnose(id);
+  });
+
   app.get('/api/campaigns/:id/live', (req) => {
     requireRole(req, ['supervisor', 'admin']);
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(req.params);

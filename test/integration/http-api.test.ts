@@ -43,9 +43,11 @@ describe('HTTP API (real Postgres)', () => {
       phone_e164: '+15555550300',
       agent_id: agents[0]?.id,
     });
+    const pbx = new FakePbxDriver();
+    await pbx.connect();
     server = buildServer({
       logger: app.logger,
-      registry: new EngineRegistry(app, new FakePbxDriver(), new PgComplianceGate(app.db)),
+      registry: new EngineRegistry(app, pbx, new PgComplianceGate(app.db)),
       authenticate: apiKeyLookup([
         { name: 'a1', role: 'agent', agent: 'agent1', sha256: hashKey(keys.agent1) },
         { name: 'a2', role: 'agent', agent: 'agent2', sha256: hashKey(keys.agent2) },
@@ -92,6 +94,34 @@ describe('HTTP API (real Postgres)', () => {
       code: 'completed',
       satisfaction: 5,
     });
+  });
+
+  it('explains a campaign (by code or id) to supervisors only, with engine facts when it runs here', async () => {
+    const get = (url: string, key: string) =>
+      server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    expect((await get('/api/campaigns/api/doctor', keys.agent1)).statusCode).toBe(403);
+    const byCode = await get('/api/campaigns/api/doctor', keys.sup);
+    expect(byCode.statusCode).toBe(200);
+    const d = byCode.json<{
+      campaign: { code: string; status: string };
+      totalLeads: number;
+      ineligible: Record<string, number>;
+      engine: { pbxHealthy?: boolean; readyAgents?: number };
+      problems: string[];
+    }>();
+    expect(d.campaign).toMatchObject({ code: 'api', status: 'draft' });
+    expect(d.totalLeads).toBe(1);
+    expect(d.ineligible).toEqual({ 'in-progress': 1 });
+    expect(d.engine).toEqual({ pbxHealthy: true });
+    expect(d.problems.join(' ')).toMatch(/draft/);
+    const id = (await t.db('campaigns').where({ code: 'api' }).first<{ id: number }>('id')).id;
+    expect((await get(`/api/campaigns/${id}/doctor`, keys.sup)).json()).toMatchObject({
+      campaign: { code: 'api' },
+    });
+    expect((await get('/api/campaigns/nope/doctor', keys.sup)).statusCode).toBe(404);
+    expect((await get('/api/campaigns/bad%20code/doctor', keys.sup)).json<{ error: string }>().error).toMatch(
+      /^id: /,
+    );
   });
 
   it('answers health without a key and 404 for a campaign not running here', async () => {
