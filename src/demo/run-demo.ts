@@ -44,7 +44,8 @@ export async function runDemo(
       options.onProgress?.(
         `${Math.round((Date.now() - started) / 1000)} s: ${s.dialled} dialled, ${s.answered} answered, ` +
           `${s.abandoned} abandoned, ${engine.runner.liveCalls} live, ` +
-          `${engine.agents.count('on-call')}/${engine.agents.all().length} agents talking`,
+          `${engine.agents.count('on-call')}/${engine.agents.all().length} agents talking` +
+          (s.lastDecision ? ` — pacer: ${s.lastDecision.reason}` : ''),
       );
     }
   } finally {

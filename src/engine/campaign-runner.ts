@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { AbandonLedger } from '../pacing/abandon-ledger.js';
-import type { Pacer, PacerState } from '../pacing/types.js';
+import type { Pacer, PacerDecision, PacerState } from '../pacing/types.js';
 import type { Metrics } from '../metrics.js';
 import type { Hopper } from '../queues/hopper.js';
 import type { Lease } from '../queues/lease.js';
 import { recoverRecordings } from '../recordings/recovery.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
+import { loadPacerHistory } from '../store/pacer-history.js';
 import type { AgentPool } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { finishOrphans } from './orphans.js';
@@ -46,6 +47,10 @@ export interface RunnerStats {
   notDialled: number;
   connectMs: number[];
   outcomes: Record<string, number>;
+  /** Most calls in flight at once (ringing, waiting or connected). */
+  maxInFlight: number;
+  /** The pacer's latest decision that started lines, for supervisors (`reason`, `inputs`). */
+  lastDecision?: { at: string; lines: number; reason: string; inputs: PacerDecision['inputs'] };
 }
 
 /**
@@ -80,6 +85,7 @@ export class CampaignRunner {
     notDialled: 0,
     connectMs: [],
     outcomes: {},
+    maxInFlight: 0,
   };
   private readonly log: Logger;
 
@@ -102,8 +108,20 @@ export class CampaignRunner {
       .orderBy('answered_at')
       .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
     for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    await this.warmPacer();
     this.deps.lease.start();
     this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
+  }
+
+  /** Replays the campaign's last week of calls into the pacer, so a restart starts warm. */
+  private async warmPacer(): Promise<void> {
+    const history = await loadPacerHistory(this.deps.db, this.plan.id, {
+      since: new Date(this.deps.now() - 7 * 86_400_000),
+      limit: 1_000,
+      wrapSeconds: this.deps.wrapUpSec,
+    });
+    for (const o of history) this.deps.pacer.observe(o);
+    if (history.length > 0) this.log.info({ observations: history.length }, 'pacer warmed from history');
   }
 
   get liveCalls(): number {
@@ -145,11 +163,18 @@ export class CampaignRunner {
       await this.feed();
       const state = this.pacerState();
       const decision = this.deps.pacer.decide(state);
-      if (decision.lines > 0)
+      if (decision.lines > 0) {
         this.log.debug(
           { ...decision.inputs, lines: decision.lines, why: decision.reason },
           'pacing decision',
         );
+        this.stats.lastDecision = {
+          at: new Date(this.deps.now()).toISOString(),
+          lines: decision.lines,
+          reason: decision.reason,
+          inputs: decision.inputs,
+        };
+      }
       for (let i = 0; i < decision.lines; i++) {
         if (!this.deps.trunk.tryAcquire()) break;
         const attempt = await this.deps.hopper.take();
@@ -246,6 +271,7 @@ export class CampaignRunner {
         this.launchedAt.delete(attempt.callId);
       });
     this.inFlight.set(attempt.callId, run);
+    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
   }
 
   private async dial(attempt: DialAttempt): Promise<void> {
