@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parse, type Info } from 'csv-parse';
 import type { Knex } from 'knex';
+import { csvRows } from './csv-rows.js';
 import { sniffEncoding } from './encoding.js';
 import { insertLeadBatch, type BatchResult } from './lead-batch.js';
 import {
@@ -15,6 +14,7 @@ import {
   type RowDefaults,
 } from './lead-row.js';
 import { RejectsWriter } from './rejects.js';
+import { xlsxRows } from './xlsx-rows.js';
 
 export interface ImportProgress {
   rowsRead: number;
@@ -56,7 +56,8 @@ export interface ImportSummary {
 class DryRunRollback extends Error {}
 
 /**
- * Imports a CSV lead list into a campaign, streaming (bounded memory at any file size).
+ * Imports a lead list (CSV, or the first sheet of an .xlsx workbook) into a campaign, streaming
+ * (bounded memory at any file size).
  *
  * All-or-nothing per file: the whole import is one transaction, so a crash or a file-level
  * error leaves no half list behind and re-running the same file is always safe. A resumable
@@ -66,7 +67,7 @@ class DryRunRollback extends Error {}
  */
 export async function importLeads(o: ImportOptions): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
-  if ((await sniffEncoding(o.file)) === 'not-utf8') {
+  if (fileFormat(o.file) === 'csv' && (await sniffEncoding(o.file)) === 'not-utf8') {
     throw new ImportFileError(
       `${o.file} is not UTF-8 (most non-ASCII bytes are not valid UTF-8; Latin-1 or GBK?). ` +
         `Nothing was imported. Convert it first, e.g. iconv -f GBK -t UTF-8`,
@@ -154,57 +155,47 @@ async function finishList(trx: Knex, listId: number, s: ImportState): Promise<vo
     });
 }
 
-interface ParsedRecord {
-  record: string[];
-  info: Info;
-  raw: string;
-}
-
 async function streamRows(trx: Knex, o: ImportOptions, listId: number, s: ImportState, totalBytes: number) {
   const defaults: RowDefaults = {
     defaultRegion: o.defaultRegion ?? 'US',
     defaultTimezone: o.defaultTimezone ?? 'UTC',
   };
   const batchSize = o.batchSize ?? 2000;
-  // The fs stream decodes with a StringDecoder, so a character split between chunks stays whole
-  // and only truly invalid bytes become U+FFFD (which prepareRow rejects by column).
-  const input = createReadStream(o.file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-    }),
-  );
-  const skipped: { line: number; message: string }[] = [];
-  parser.on('skip', (err: Error & { lines?: number }) =>
-    skipped.push({ line: err.lines ?? 0, message: err.message }),
-  );
+  const source = fileFormat(o.file) === 'xlsx' ? xlsxRows(o.file) : csvRows(o.file);
   let cols: ColumnMap | undefined;
   let batch: LeadRow[] = [];
-  for await (const rec of parser as AsyncIterable<ParsedRecord>) {
-    for (const sk of skipped.splice(0))
-      await s.reject('unreadable-csv', sk.line, '(row)', `unreadable CSV: ${sk.message}`, '');
+  for await (const item of source.items) {
+    if (item.kind === 'unreadable') {
+      await s.reject('unreadable-csv', item.line, '(row)', item.message, '');
+      continue;
+    }
     if (!cols) {
-      cols = mapColumns(rec.record);
+      cols = mapColumns(item.record);
       continue;
     }
     s.rowsRead += 1;
-    const r = prepareRow(rec.record, cols, defaults);
-    if (!r.ok) await s.reject(r.kind, rec.info.lines, r.field, r.reason, rec.raw);
+    const r = prepareRow(item.record, cols, defaults);
+    if (!r.ok) await s.reject(r.kind, item.line, r.field, r.reason, item.raw);
     else batch.push(r.lead);
     if (batch.length >= batchSize) {
       s.add(await insertLeadBatch(trx, o.campaignId, listId, batch));
       batch = [];
-      o.onProgress?.({ rowsRead: s.rowsRead, bytesRead: input.bytesRead, totalBytes });
+      o.onProgress?.({ rowsRead: s.rowsRead, bytesRead: source.bytesRead(), totalBytes });
     }
   }
-  for (const sk of skipped.splice(0))
-    await s.reject('unreadable-csv', sk.line, '(row)', `unreadable CSV: ${sk.message}`, '');
   if (!cols) throw new ImportFileError(`${o.file} is empty (no header row)`);
   s.add(await insertLeadBatch(trx, o.campaignId, listId, batch));
   o.onProgress?.({ rowsRead: s.rowsRead, bytesRead: totalBytes, totalBytes });
+}
+
+/** CSV unless the name says .xlsx; the old binary .xls is refused with what to do instead. */
+export function fileFormat(file: string): 'csv' | 'xlsx' {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.xlsx')) return 'xlsx';
+  if (lower.endsWith('.xls')) {
+    throw new ImportFileError(
+      `${file} is an old binary Excel file (.xls); nothing was imported. Save it as .xlsx or CSV (UTF-8).`,
+    );
+  }
+  return 'csv';
 }

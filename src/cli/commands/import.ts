@@ -20,8 +20,10 @@ export function formatImportSummary(s: ImportSummary): string {
 export function registerImportCommand(program: Command, getApp: () => Promise<App>): void {
   program
     .command('import')
-    .description('import a CSV lead list into a campaign (one transaction; bad rows to FILE.rejects.csv)')
-    .argument('<file>', 'CSV file with a header row and a phone column')
+    .description(
+      'import a lead list (CSV or .xlsx) into a campaign (one transaction; bad rows to FILE.rejects.csv)',
+    )
+    .argument('<file>', 'CSV or .xlsx file with a header row and a phone column')
     .requiredOption('--campaign <id|code>', 'target campaign')
     .option('--region <CC>', 'region for numbers without a country code (default: config defaultRegion)')
     .option('--dry-run', 'validate and count, write nothing')
