@@ -12,7 +12,7 @@ import { finishOrphans } from './orphans.js';
 import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
 import type { TrunkLimiter } from './trunk-limiter.js';
 
-export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent'> {
+export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent' | 'answerHandler'> {
   id: number;
   mode: 'preview' | 'progressive' | 'predictive' | 'agentless';
   /** Dial string template with `{number}`. */
@@ -20,6 +20,8 @@ export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent
   tickMs: number;
   /** Keep at least this many attempts queued in the hopper. */
   hopperLowWater: number;
+  /** Agentless: the handler that takes each answered call (src/engine/agentless-flow.ts). */
+  answerHandlerFor?: (attempt: DialAttempt) => CallPlan['answerHandler'];
 }
 
 export interface RunnerDeps extends CallFlowDeps {
@@ -279,6 +281,7 @@ export class CampaignRunner {
         ...this.plan,
         endpoint: this.plan.dialTemplate.replace('{number}', attempt.phone),
         reservedAgent,
+        answerHandler: this.plan.answerHandlerFor?.(attempt),
         onSettled: releasePending,
         onWaitingForAgent: () => this.waiting.set(attempt.callId, this.deps.now()),
       });
