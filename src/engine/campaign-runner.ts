@@ -102,7 +102,10 @@ export class CampaignRunner {
       .andWhereRaw(`coalesce(outcome, '') <> 'machine'`)
       .orderBy('answered_at')
       .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
-    for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    // Agentless answers are not live answers of the abandon rate: no agent was promised.
+    if (this.plan.mode !== 'agentless') {
+      for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    }
     this.deps.lease.start();
     this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
   }

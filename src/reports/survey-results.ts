@@ -90,7 +90,7 @@ export async function surveyResults(db: Knex, campaign: string | number): Promis
 /** The report as text: call statuses, then each question with its keys, counts and shares. */
 export function formatSurveyResults(r: SurveyResults): string {
   const lines = [`survey results for campaign ${r.campaign.code} (#${r.campaign.id})`];
-  const statuses = Object.entries(r.calls);
+  const statuses = Object.entries(r.calls).sort(([a], [b]) => a.localeCompare(b));
   lines.push(
     statuses.length === 0
       ? 'no answered calls yet'

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { surveySchema, type SurveyInput } from '../../src/domain/campaign/survey.js';
 import { AgentPool } from '../../src/engine/agent-pool.js';
 import { agentlessPlan } from '../../src/engine/agentless-flow.js';
@@ -11,9 +12,10 @@ import { EventRouter } from '../../src/engine/event-router.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
 import { RecordingArchiver } from '../../src/recordings/archiver.js';
-import { surveyResults } from '../../src/reports/survey-results.js';
+import { formatSurveyResults, surveyResults } from '../../src/reports/survey-results.js';
 import { AgentRepository } from '../../src/store/repositories/agents.js';
 import { CallRepository } from '../../src/store/repositories/calls.js';
+import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { RecordingRepository } from '../../src/store/repositories/recordings.js';
 import { SurveyRepository } from '../../src/store/repositories/surveys.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -191,17 +193,35 @@ describe('survey answers on Postgres', () => {
     await repo.answer(ref, { question: 'rating', digit: '5', kind: 'answer', attempt: 1, at: new Date() });
     expect(await repo.answersOf(ref.callId)).toHaveLength(before);
     await expect(
-      t
-        .db('survey_answers')
-        .insert({
-          ...{ call_id: ref.callId, campaign_id: campaignId, lead_id: ref.leadId },
-          question: 'x',
-          digit: '1',
-          kind: 'no-input',
-          attempt: 1,
-          at: new Date(),
-        }),
+      t.db('survey_answers').insert({
+        ...{ call_id: ref.callId, campaign_id: campaignId, lead_id: ref.leadId },
+        question: 'x',
+        digit: '1',
+        kind: 'no-input',
+        attempt: 1,
+        at: new Date(),
+      }),
     ).rejects.toThrow(/survey_answers_digit_check/);
+  });
+
+  it('campaign create stores the validated survey; a bad one is refused naming the field', async () => {
+    const raw = parse(readFileSync('config/campaign.survey.example.yaml', 'utf8')) as Record<string, unknown>;
+    const c = await createCampaign(t.db, raw);
+    expect(c).toMatchObject({ dial_mode: 'agentless', status: 'draft' });
+    expect(surveySchema.parse(c.settings['survey']).questions.map((q) => q.key)).toEqual([
+      'rating',
+      'recommend',
+    ]);
+    const survey = raw['survey'] as { questions: { valid: string[] }[] };
+    const bad = {
+      ...raw,
+      code: 'bad-rating',
+      survey: { ...survey, questions: [survey.questions[0], { ...survey.questions[1], valid: [] }] },
+    };
+    await expect(createCampaign(t.db, bad)).rejects.toThrow(
+      'survey.questions[1].valid: list at least one key',
+    );
+    expect(await t.db('campaigns').where({ code: 'bad-rating' }).first()).toBeUndefined();
   });
 
   it('the report counts per question and answer', async () => {
@@ -224,5 +244,11 @@ describe('survey answers on Postgres', () => {
       invalidKeys: 1,
       silences: 2,
     });
+    const text = formatSurveyResults(r);
+    expect(text).toContain('answered calls: completed 1, hung-up 1, incomplete 1');
+    expect(text).toContain(
+      'rating (rating)\n  asked 3, answered 2, no valid answer 1 (invalid keys 0, silences 2); mean 4.00',
+    );
+    expect(text).toContain('  4        2   100%');
   });
 });
