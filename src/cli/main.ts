@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
+  registerSurveyCommand(program, getApp);
   registerRunCommand(program, getApp);
   registerLabCommand(program);
   registerApiKeyCommand(program, getConfig);

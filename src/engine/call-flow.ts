@@ -4,6 +4,7 @@ import type { RecordingArchiver } from '../recordings/archiver.js';
 import type { CallRepository } from '../store/repositories/calls.js';
 import type { RecordingRepository } from '../store/repositories/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
+import type { AnswerHandler, AnswerResult } from './answer-handler.js';
 import type { CallEvent, EventRouter } from './event-router.js';
 import type { AttemptResult, DialAttempt } from './ports.js';
 
@@ -26,6 +27,13 @@ export interface CallPlan {
   callerId?: { name?: string; number: string };
   ringTimeoutSec: number;
   amd: boolean;
+  /** With `amd`: a machine's verdict waits for its beep (to leave a message on it). */
+  amdWaitForBeep?: boolean;
+  /**
+   * Agentless: takes the answered call instead of an agent. No connect window, no abandon, not
+   * a live answer of the abandon rate: no agent is promised (see AnswerHandler).
+   */
+  answerHandler?: AnswerHandler;
   /** Connect a live answer to an agent within this, else abandon with the ID message. */
   connectWithinMs: number;
   /** The identification message (seller and opt-out number), as a PBX sound. */
@@ -100,6 +108,7 @@ export class CallFlow {
         callerId: this.plan.callerId,
         timeoutSec: this.plan.ringTimeoutSec,
         amd: this.plan.amd,
+        amdWaitForBeep: this.plan.amdWaitForBeep,
         variables: { DIALER_CALL_ID: this.attempt.callId, DIALER_LEAD_ID: String(this.attempt.leadId) },
       });
       await calls.update(this.attempt.callId, { originated_at: new Date(this.deps.now()) });
@@ -131,6 +140,8 @@ export class CallFlow {
           await this.onHangup(e);
           break;
         case 'dtmf':
+        case 'playback-finished':
+          this.plan.answerHandler?.event(e);
           break;
       }
     } catch (err) {
@@ -143,6 +154,7 @@ export class CallFlow {
     this.answeredAt = at;
     await this.deps.calls.update(this.attempt.callId, { answered_at: new Date(at) });
     void this.startRecording();
+    if (!this.plan.amd && this.plan.answerHandler) return this.plan.answerHandler.human(at);
     if (!this.plan.amd) {
       this.liveAnswer = true;
       this.clockStart = at;
@@ -156,6 +168,11 @@ export class CallFlow {
       amd_result: result,
       amd_detail: detail,
     });
+    const handler = this.plan.answerHandler;
+    if (result === 'machine' && handler) {
+      this.amdMachine = true;
+      return handler.machine(at);
+    }
     if (result === 'machine') {
       this.amdMachine = true;
       this.releaseAgent();
@@ -163,6 +180,7 @@ export class CallFlow {
       return;
     }
     if (result === 'hangup') return;
+    if (handler) return handler.human(at);
     // The US clock starts when the greeting ends, which is when AMD decides.
     this.liveAnswer = true;
     this.clockStart = at;
@@ -284,13 +302,17 @@ export class CallFlow {
       hangup_cause_text: e.causeText,
       sip_status: e.sipStatus ?? null,
     });
+    let script: AnswerResult | undefined;
+    if (this.plan.answerHandler && this.answeredAt !== undefined) {
+      script = await this.plan.answerHandler.ended(at);
+    }
     if (this.agent) {
       if (this.bridgedAt !== undefined) {
         await this.deps.pbx.removeFromBridge(this.agent.bridgeId, this.attempt.callId).catch(() => undefined);
         this.deps.agents.customerGone(this.agent);
       } else this.releaseAgent();
     }
-    this.finish({ outcome });
+    this.finish({ outcome, ...script });
   }
 
   private amdMachine = false;
@@ -302,7 +324,7 @@ export class CallFlow {
     if (this.agent && this.bridgedAt === undefined) this.deps.agents.release(this.agent);
   }
 
-  private finish(r: Pick<AttemptResult, 'outcome' | 'gateReason'>): AttemptResult {
+  private finish(r: Pick<AttemptResult, 'outcome' | 'gateReason' | 'contacted' | 'partial'>): AttemptResult {
     const now = this.deps.now();
     this.plan.onSettled?.();
     const result: AttemptResult = {
@@ -311,6 +333,8 @@ export class CallFlow {
       attempt: this.attempt.attempt,
       outcome: r.outcome,
       gateReason: r.gateReason,
+      contacted: r.contacted,
+      partial: r.partial,
       abandoned: this.abandoned,
       liveAnswer: this.liveAnswer,
       agentId: this.bridgedAt !== undefined ? this.agent?.agent.id : undefined,

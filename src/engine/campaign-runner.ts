@@ -14,7 +14,7 @@ import { finishOrphans } from './orphans.js';
 import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
 import type { TrunkLimiter } from './trunk-limiter.js';
 
-export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent'> {
+export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent' | 'answerHandler'> {
   id: number;
   mode: 'preview' | 'progressive' | 'predictive' | 'agentless';
   /** Dial string template with `{number}`. */
@@ -22,6 +22,8 @@ export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent
   tickMs: number;
   /** Keep at least this many attempts queued in the hopper. */
   hopperLowWater: number;
+  /** Agentless: the handler that takes each answered call (src/engine/agentless-flow.ts). */
+  answerHandlerFor?: (attempt: DialAttempt) => CallPlan['answerHandler'];
 }
 
 export interface RunnerDeps extends CallFlowDeps {
@@ -107,7 +109,10 @@ export class CampaignRunner {
       .andWhereRaw(`coalesce(outcome, '') <> 'machine'`)
       .orderBy('answered_at')
       .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
-    for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    // Agentless answers are not live answers of the abandon rate: no agent was promised.
+    if (this.plan.mode !== 'agentless') {
+      for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+    }
     await this.warmPacer();
     this.deps.lease.start();
     this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
@@ -321,6 +326,7 @@ export class CampaignRunner {
         ...this.plan,
         endpoint: this.plan.dialTemplate.replace('{number}', attempt.phone),
         reservedAgent,
+        answerHandler: this.plan.answerHandlerFor?.(attempt),
         onSettled: releasePending,
         onWaitingForAgent: () => this.waiting.set(attempt.callId, this.deps.now()),
       });

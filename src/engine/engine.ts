@@ -8,7 +8,9 @@ import { AgentRepository } from '../store/repositories/agents.js';
 import { CallRepository } from '../store/repositories/calls.js';
 import { RecordingRepository } from '../store/repositories/recordings.js';
 import { rulesOf } from '../store/repositories/campaigns.js';
+import { SurveyRepository } from '../store/repositories/surveys.js';
 import { AgentPool } from './agent-pool.js';
+import { agentlessPlan } from './agentless-flow.js';
 import { campaignPlan, engineSettings, type CampaignRow } from './campaign-plan.js';
 import { CampaignRunner } from './campaign-runner.js';
 import { EventRouter } from './event-router.js';
@@ -44,6 +46,12 @@ export async function startCampaignEngine(
   if (!trunkConfig) throw new Error(`trunk ${plan.trunk} is not configured`);
   const now = Date.now;
   const logger = app.logger.child({ campaign: row.code });
+  if (row.dial_mode === 'agentless') {
+    Object.assign(
+      plan,
+      agentlessPlan({ pbx, surveys: new SurveyRepository(app.db), logger, now }, row.id, row.settings),
+    );
+  }
   const router = new EventRouter(pbx);
   const agents = new AgentPool(pbx, router, new AgentRepository(app.db), logger, {
     campaignId,

@@ -13,7 +13,10 @@ export interface LeadNextStep {
  * (domain/campaign/retry.ts) and, for attempts the gate refused, the refusal reason.
  */
 export function nextLeadStep(
-  r: Pick<AttemptResult, 'outcome' | 'abandoned' | 'agentId' | 'nextEligibleAt' | 'gateReason'>,
+  r: Pick<
+    AttemptResult,
+    'outcome' | 'abandoned' | 'agentId' | 'nextEligibleAt' | 'gateReason' | 'contacted' | 'partial'
+  >,
   attempts: number,
   maxAttempts: number,
   rules: RetryRules,
@@ -25,7 +28,14 @@ export function nextLeadStep(
     return { status: 'scheduled', nextAttemptAt: r.nextEligibleAt ?? new Date(at.getTime() + 60_000) };
   }
   const decision = decideRetry(
-    { outcome: r.outcome, abandoned: r.abandoned, contacted: r.agentId !== undefined, attempts, at },
+    {
+      outcome: r.outcome,
+      abandoned: r.abandoned,
+      contacted: r.agentId !== undefined || r.contacted === true,
+      partial: r.partial === true,
+      attempts,
+      at,
+    },
     rules,
     maxAttempts,
   );
@@ -55,7 +65,9 @@ export class PgLeadOutcomes implements LeadOutcomePort {
       patch['last_attempt_at'] = at;
       patch['last_outcome'] = result.abandoned ? 'abandoned' : result.outcome;
       if (result.abandoned) patch['last_abandoned_at'] = at;
-      if (result.agentId !== undefined && !result.abandoned) patch['last_contact_at'] = at;
+      const contacted = result.agentId !== undefined || result.contacted === true;
+      // A completed agentless survey is a contact too: the frequency cap counts it.
+      if (contacted && !result.abandoned) patch['last_contact_at'] = at;
     }
     await this.db('leads').where({ id: result.leadId, campaign_id: campaignId }).update(patch);
   }

@@ -34,6 +34,10 @@ export interface AttemptResult {
   talkMs?: number;
   gateReason?: string;
   nextEligibleAt?: Date;
+  /** Agentless: the script was heard to the end (survey completed): the lead is done. */
+  contacted?: boolean;
+  /** Agentless: a person answered but left before the end, or gave no valid answer. */
+  partial?: boolean;
 }
 
 /** Applies an attempt's result to its lead: attempt counters, status, next attempt time. */

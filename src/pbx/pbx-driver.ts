@@ -38,8 +38,18 @@ export interface PbxDriver {
   /** Destroys the bridge; calls still in it stay up. Quiet when it is already gone. */
   destroyBridge(bridgeId: string): Promise<void>;
 
-  /** Plays a sound (PBX sound name, e.g. `sound:hello-world`) to a call; resolves when started. */
-  play(callId: string, media: string): Promise<void>;
+  /**
+   * Plays a sound (PBX sound name, e.g. `sound:hello-world`) to one call; resolves with the
+   * playback id (`options.playbackId`, or one the adapter made up) once the PBX took the request.
+   * Exactly one `playback-finished` event with that id follows, whether the sound ran out, was
+   * stopped or was replaced (it may be missing when the call hangs up meanwhile). A call in a
+   * bridge hears it alone and stays in (on AMI: returns to) its bridge. Keys pressed meanwhile
+   * arrive as `dtmf` events. A sound started while another still plays is queued behind it on
+   * ARI and FreeSWITCH and replaces it on AMI: call `stopPlayback` first when that matters.
+   */
+  play(callId: string, media: string, options?: PlayOptions): Promise<string>;
+  /** Stops what is playing (and queued) on the call; quiet when nothing plays or the call is gone. */
+  stopPlayback(callId: string): Promise<void>;
 
   /**
    * Records a bridge (everyone in it, mixed) or one call, from now until stopped or the target
@@ -80,6 +90,17 @@ export interface OriginateRequest {
   variables?: Readonly<Record<string, string>>;
   /** Run answering-machine detection after answer; the result arrives as an `amd` event. */
   amd?: boolean;
+  /**
+   * With `amd`: for a machine, hold the `amd` verdict until its greeting and beep are over (the
+   * line went quiet), so a message played then is what the machine records. Humans are reported
+   * as soon as AMD decides, as without this flag.
+   */
+  amdWaitForBeep?: boolean;
+}
+
+export interface PlayOptions {
+  /** Our id for this playback (`[A-Za-z0-9._-]`, ≤ 64), echoed by `playback-finished`. */
+  playbackId?: string;
 }
 
 export type HangupReason = 'normal' | 'busy' | 'congestion';
@@ -105,7 +126,9 @@ export type PbxEvent =
   | (EventBase & { type: 'ringing'; callId: string })
   | (EventBase & { type: 'answered'; callId: string })
   | (EventBase & { type: 'amd'; callId: string; result: AmdResult; detail: string })
+  /** A key the far end pressed (RFC 2833, SIP INFO or in-band, as the PBX decoded it). */
   | (EventBase & { type: 'dtmf'; callId: string; digit: string })
+  | (EventBase & { type: 'playback-finished'; callId: string; playbackId: string })
   | (EventBase & {
       type: 'hangup';
       callId: string;

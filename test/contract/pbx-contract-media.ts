@@ -138,11 +138,6 @@ export function defineMediaCases(ctx: ContractContext): void {
     },
   );
 
-  it.skipIf(!ctx.caps.has('play'))('play: a sound starts on an answered call', async () => {
-    const callId = await answeredCall('play');
-    await expect(ctx.driver().play(callId, 'sound:beep')).resolves.toBeUndefined();
-  });
-
   it.skipIf(!ctx.caps.has('snoop'))(
     'snoop listen: the supervisor call is answered and ends cleanly',
     async () => {

@@ -11,6 +11,7 @@
  *   eventTimeoutMs: 15_000,
  *   settleMs: 1_500,
  *   noAnswerTimeoutSec: 2,
+ *   timeScale: 1,
  * }));
  * ```
  *
@@ -22,6 +23,7 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { PbxCapability, PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { defineCallCases } from './pbx-contract-calls.js';
+import { defineIvrCases } from './pbx-contract-ivr.js';
 import { defineMediaCases } from './pbx-contract-media.js';
 import { EventLog } from './pbx-events.js';
 
@@ -39,6 +41,12 @@ export interface PbxContractSetup {
   settleMs: number;
   /** Originate timeout used for the no-answer case. */
   noAnswerTimeoutSec: number;
+  /**
+   * Real milliseconds per lab millisecond of the far end: 1 on the lab, 1/speed for the fake,
+   * the wire server's timeScale. Cases about the far end's timing (key presses, a machine's
+   * greeting, a sound's length) check it through this.
+   */
+  timeScale: number;
   /**
    * The capabilities of the driver under test, known before it connects (vitest decides skips
    * while collecting). The suite checks that the connected driver reports exactly these.
@@ -128,5 +136,6 @@ export function describePbxContract(name: string, makeSetup: () => PbxContractSe
 
     defineCallCases(ctx);
     defineMediaCases(ctx);
+    defineIvrCases(ctx);
   });
 }

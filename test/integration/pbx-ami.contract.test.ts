@@ -3,12 +3,14 @@ import { AmiDriver } from '../../src/pbx/asterisk/ami/ami-driver.js';
 import type { PbxCapability } from '../../src/pbx/pbx-driver.js';
 import { describePbxContract } from '../contract/pbx-contract.js';
 import { labSettings } from '../support/lab.js';
+import { requireDialplanContexts } from '../support/lab-dialplan.js';
 
 /** The AMI driver against the real Asterisk lab (bash scripts/lab/lab.sh up). */
 const capabilities: ReadonlySet<PbxCapability> = new Set([
   'originate',
   'bridge',
   'record',
+  'play',
   'snoop',
   'amd',
   'dtmf',
@@ -16,6 +18,7 @@ const capabilities: ReadonlySet<PbxCapability> = new Set([
 
 describePbxContract('ami (lab Asterisk)', () => ({
   createDriver: async () => {
+    await requireDialplanContexts(['dialer-ami-park', 'dialer-ami-park-beep', 'dialer-ami-play']);
     const lab = labSettings();
     const driver = new AmiDriver(
       {
@@ -35,5 +38,6 @@ describePbxContract('ami (lab Asterisk)', () => ({
   eventTimeoutMs: 15_000,
   settleMs: 1_500,
   noAnswerTimeoutSec: 2,
+  timeScale: 1,
   capabilities,
 }));

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { describePbxContract } from '../contract/pbx-contract.js';
 import { labSettings } from '../support/lab.js';
+import { requireDialplanContexts } from '../support/lab-dialplan.js';
 
 const logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -13,6 +14,7 @@ describePbxContract('ari (lab Asterisk)', () => {
   return {
     capabilities: make().capabilities,
     createDriver: async () => {
+      await requireDialplanContexts(['dialer-amd', 'dialer-amd-beep']);
       const driver = make();
       await driver.connect();
       return driver;
@@ -22,5 +24,6 @@ describePbxContract('ari (lab Asterisk)', () => {
     eventTimeoutMs: 15_000,
     settleMs: 1_500,
     noAnswerTimeoutSec: 2,
+    timeScale: 1,
   };
 });

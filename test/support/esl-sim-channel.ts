@@ -1,5 +1,5 @@
 import { Q850_BY_NAME, q850FromSip } from '../../src/domain/call-outcome.js';
-import { LAB_BEHAVIOURS, type LabBehaviour } from '../../src/lab/number-plan.js';
+import { parseLabNumber, type LabBehaviour } from '../../src/lab/number-plan.js';
 
 /** One simulated FreeSWITCH channel (a leg we originated). */
 export interface SimChannel {
@@ -17,6 +17,8 @@ export interface SimChannel {
   record?: { path: string; startedAt: number; stereo: boolean };
   behaviour: LabBehaviour | { kind: 'agent' };
   talkSec: number;
+  /** Keys the far end presses after answering (the lab's `8DD` exchange). */
+  keys: string;
 }
 
 /** Q.850 cause name for a number (the names FreeSWITCH prints in Hangup-Cause). */
@@ -30,12 +32,12 @@ export function causeForSip(status: number): number {
   return q850FromSip(status);
 }
 
-/** Lab number plan on the last four digits; anything else behaves like an agent phone. */
-export function behaviourOf(dialString: string): { behaviour: SimChannel['behaviour']; talkSec: number } {
-  const m = /(\d)(\d)(\d)(\d)$/.exec(dialString);
-  if (!m || !dialString.includes('gateway')) return { behaviour: { kind: 'agent' }, talkSec: 0 };
-  const digit = Number(m[3]) as keyof typeof LAB_BEHAVIOURS;
-  return { behaviour: LAB_BEHAVIOURS[digit], talkSec: Number(m[1]) * 10 + Number(m[2]) };
+/** Lab number plan (src/lab/number-plan.ts) through a gateway; anything else is an agent phone. */
+export function behaviourOf(dialString: string): Pick<SimChannel, 'behaviour' | 'talkSec' | 'keys'> {
+  if (!/\d{4}$/.test(dialString) || !dialString.includes('gateway')) {
+    return { behaviour: { kind: 'agent' }, talkSec: 0, keys: '' };
+  }
+  return parseLabNumber(dialString);
 }
 
 /**

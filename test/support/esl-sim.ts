@@ -8,26 +8,34 @@ import {
   parseOriginate,
   type SimChannel,
 } from './esl-sim-channel.js';
+import { SimMedia } from './esl-sim-media.js';
 import { writeToneWav } from './esl-wav.js';
 
 /** Publishes one event to subscribed connections. */
 export type Publish = (headers: Record<string, string>, body?: string) => void;
 
+/** The lab machine's greeting and beep are over (and 1 s quiet) this long after answer. */
+const MACHINE_QUIET_MS = 6_300;
+
 /**
  * A FreeSWITCH stand-in: channels originated through gateways follow the lab number plan
  * (src/lab/number-plan.ts), other dial strings answer at once like an agent phone.
- * Conferences, uuid_record (writing a real WAV), uuid_broadcast, mod_amd / mod_avmd results.
+ * Conferences, uuid_record (writing a real WAV), uuid_broadcast (playback with PLAYBACK_START /
+ * PLAYBACK_STOP, mod_amd, wait_for_silence), uuid_break, mod_avmd results, the customers' keys.
  */
 export class FsSim {
   readonly coreUuid = randomUUID();
   readonly channels = new Map<string, SimChannel>();
   private readonly rooms = new Map<string, { members: Set<string>; records: Map<string, number> }>();
   private readonly startedAt = Date.now();
+  private readonly media: SimMedia;
 
   constructor(
     private readonly publish: Publish,
     private readonly timeScale = 1,
-  ) {}
+  ) {
+    this.media = new SimMedia(publish, this.coreUuid, timeScale);
+  }
 
   /** `bgapi originate …`: answers through a BACKGROUND_JOB event, like mod_commands. */
   originate(args: string, jobId: string): void {
@@ -37,7 +45,7 @@ export class FsSim {
       this.job(jobId, 'originate', args, '-ERR DESTINATION_OUT_OF_ORDER\n');
       return;
     }
-    const { behaviour, talkSec } = behaviourOf(dial);
+    const { behaviour, talkSec, keys } = behaviourOf(dial);
     const ch: SimChannel = {
       uuid,
       dialString: dial,
@@ -49,6 +57,7 @@ export class FsSim {
       timers: new Set(),
       behaviour,
       talkSec,
+      keys,
     };
     this.channels.set(uuid, ch);
     const timeoutMs = Number(vars['originate_timeout'] ?? 60) * 1000;
@@ -124,11 +133,15 @@ export class FsSim {
     return '+Success\n';
   }
 
-  /** uuid_broadcast: `amd::` runs mod_amd; files just "play". */
+  /** uuid_broadcast: `amd::` runs mod_amd, `wait_for_silence::` waits for quiet, files play. */
   broadcast(uuid: string, what: string): string {
     const ch = this.channels.get(uuid);
     if (!ch) return '-ERR No such channel!\n';
-    if (what.startsWith('amd::')) {
+    if (what.startsWith('wait_for_silence::')) {
+      this.waitForSilence(ch, what.slice('wait_for_silence::'.length));
+    } else if (!what.startsWith('amd::')) {
+      this.media.enqueue(ch, what);
+    } else {
       const machine = ch.behaviour.kind === 'machine';
       this.after(ch, 300, () => {
         ch.vars['amd_result'] = machine ? 'MACHINE' : 'HUMAN';
@@ -162,10 +175,18 @@ export class FsSim {
     return '+OK\n';
   }
 
+  /** uuid_break <uuid> [all]: stops the current playback (and the queued ones with `all`). */
+  breakMedia(uuid: string, all: boolean): string {
+    const ch = this.channels.get(uuid);
+    if (!ch) return '-ERR No such channel!\n';
+    this.media.break(ch, all);
+    return '+OK\n';
+  }
+
   /** Test hook: the far end sends a DTMF digit. */
   dtmf(uuid: string, digit: string): void {
     const ch = this.channels.get(uuid);
-    if (ch) this.publish({ ...channelHeaders(ch, this.coreUuid), 'Event-Name': 'DTMF', 'DTMF-Digit': digit });
+    if (ch) this.media.dtmf(ch, digit);
   }
 
   /** `show channels as json` (empty result has no `rows`, as in FreeSWITCH). */
@@ -214,7 +235,28 @@ export class FsSim {
     ch.answeredAt = Date.now();
     this.publish({ ...channelHeaders(ch, this.coreUuid), 'Event-Name': 'CHANNEL_ANSWER' });
     this.job(ch.jobId, 'originate', args, `+OK ${ch.uuid}\n`);
-    if (ch.talkSec > 0) this.after(ch, ch.talkSec * 1000, () => this.hangup(ch, Q850.NORMAL_CLEARING));
+    // As the lab carrier: the keys first, then TT seconds of talk.
+    this.media.pressKeys(ch);
+    const talkFrom = 3_000 * ch.keys.length;
+    if (ch.talkSec > 0) {
+      this.after(ch, talkFrom + ch.talkSec * 1000, () => this.hangup(ch, Q850.NORMAL_CLEARING));
+    }
+  }
+
+  /** wait_for_silence: a machine goes quiet after its greeting and beep, a person within 1 s. */
+  private waitForSilence(ch: SimChannel, args: string): void {
+    const sinceAnswer = (Date.now() - (ch.answeredAt ?? Date.now())) / this.timeScale;
+    const ms = ch.behaviour.kind === 'machine' ? Math.max(0, MACHINE_QUIET_MS - sinceAnswer) : 1_000;
+    this.after(ch, ms, () => {
+      ch.vars['wait_for_silence_timeout'] = 'false';
+      this.publish({
+        ...channelHeaders(ch, this.coreUuid),
+        'Event-Name': 'CHANNEL_EXECUTE_COMPLETE',
+        Application: 'wait_for_silence',
+        'Application-Data': args,
+        'Application-Response': '_none_',
+      });
+    });
   }
 
   private fail(ch: SimChannel, args: string, cause: number, sipStatus: number): void {
@@ -228,6 +270,7 @@ export class FsSim {
     for (const t of ch.timers) clearTimeout(t);
     ch.timers.clear();
     if (ch.record) this.stopRecord(ch);
+    this.media.drop(ch.uuid);
     this.leaveRoom(ch);
     this.channels.delete(ch.uuid);
     ch.callState = 'HANGUP';

@@ -149,7 +149,7 @@ export class EslWireServer {
 
   /** The mod_commands subset the ESL driver uses, with FreeSWITCH's reply texts. */
   private api(line: string): string {
-    const [cmd = '', a = '', b = '', c = '', d = ''] = line.split(' ');
+    const [cmd = '', a = '', b = '', c = '', d = ''] = splitArgs(line);
     const sim = this.sim;
     switch (cmd) {
       case 'status':
@@ -166,6 +166,8 @@ export class EslWireServer {
         return sim.record(a, b, c, Number(d || 0));
       case 'uuid_broadcast':
         return sim.broadcast(a, b);
+      case 'uuid_break':
+        return sim.breakMedia(a, b === 'all');
       case 'uuid_avmd':
         return sim.avmd(a);
       case 'conference':
@@ -197,4 +199,14 @@ export class EslWireServer {
   private write(c: Client, data: string): void {
     if (!c.socket.destroyed) c.socket.write(data);
   }
+}
+
+/**
+ * Splits an api line on blanks, keeping single-quoted parts whole and dropping the quotes, as
+ * switch_separate_string() does for mod_commands (uuid_broadcast '<app>::<args with blanks>').
+ */
+export function splitArgs(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? '');
+  return out;
 }

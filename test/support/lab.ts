@@ -47,3 +47,22 @@ export function carrierLogOffset(settings: LabSettings): number {
     return 0;
   }
 }
+
+/**
+ * Dialogs the carrier received an INVITE for since `since`, per number: the distinct Call-IDs,
+ * so SIP retransmissions and re-INVITEs of one call count once.
+ */
+export function dialogsAtCarrier(settings: LabSettings, since = 0): Map<string, Set<string>> {
+  const text = readFileSync(settings.carrierMessages, 'utf8').slice(since);
+  const dialogs = new Map<string, Set<string>>();
+  for (const block of text.split(/^-{20,} .*$/m)) {
+    if (!/message received/.test(block)) continue;
+    const number = /^INVITE sip:(?:\+|%2B)?(\d+)@/im.exec(block)?.[1];
+    const callId = /^Call-ID:\s*(\S+)/im.exec(block)?.[1];
+    if (!number || !callId) continue;
+    const set = dialogs.get(`+${number}`) ?? new Set<string>();
+    set.add(callId);
+    dialogs.set(`+${number}`, set);
+  }
+  return dialogs;
+}

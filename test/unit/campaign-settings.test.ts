@@ -57,7 +57,7 @@ describe('campaign settings', () => {
     [{ window: { start: '8am' } }, 'window.start: use HH:mm'],
     [{ window: { zone: 'Mars/Olympus' } }, 'window.zone'],
     [{ abandonTarget: 0.05 }, 'abandonTarget: the legal ceiling'],
-    [{ holidays: ['25/12/2026'] }, 'holidays.0: use YYYY-MM-DD'],
+    [{ holidays: ['25/12/2026'] }, 'holidays[0]: use YYYY-MM-DD'],
     [{ callerId: '5551234' }, 'callerId: must be an E.164'],
     [{ profile: 'uk', abandonBlockHours: 24 }, 'abandonBlockHours: the uk profile requires'],
     [{ retry: { sometimes: 5 } }, 'retry'],

@@ -41,5 +41,6 @@ describePbxContract('esl (wire server)', () => ({
   eventTimeoutMs: 5_000,
   settleMs: 500,
   noAnswerTimeoutSec: 2,
+  timeScale: 0.25,
   capabilities,
 }));

@@ -14,4 +14,5 @@ describePbxContract('fake', () => ({
   eventTimeoutMs: 2_000,
   settleMs: 150,
   noAnswerTimeoutSec: 2,
+  timeScale: 1 / 20,
 }));

@@ -1,6 +1,9 @@
 import type { CallOutcome } from '../call-outcome.js';
 
-/** Outcomes that have a retry rule; `abandoned` is an answered call no agent took in time. */
+/**
+ * Outcomes that have a retry rule; `abandoned` is an answered call no agent took in time;
+ * `partial` is an agentless call a person answered without finishing its survey or message.
+ */
 export const RETRY_OUTCOMES = [
   'busy',
   'no-answer',
@@ -9,6 +12,7 @@ export const RETRY_OUTCOMES = [
   'failed',
   'rejected',
   'abandoned',
+  'partial',
 ] as const;
 export type RetryOutcome = (typeof RETRY_OUTCOMES)[number];
 
@@ -24,6 +28,9 @@ export const DEFAULT_RETRY_RULES: RetryRules = {
   rejected: 24 * 60,
   // Ofcom: no repeat within 72 h of an abandon unless a live agent is guaranteed.
   abandoned: 72 * 60,
+  // A person answered but left the survey (or gave no valid answer): try once more tomorrow,
+  // not within the hour — they were reached and may have meant it (maxAttempts still caps it).
+  partial: 24 * 60,
 };
 
 /** What to do with a lead after one attempt. */
@@ -35,8 +42,10 @@ export interface AttemptSummary {
   outcome: CallOutcome;
   /** Answered live but no agent took it within the connect limit. */
   abandoned: boolean;
-  /** An agent talked to the customer. */
+  /** An agent talked to the customer, or an agentless call's script was heard to the end. */
   contacted: boolean;
+  /** Agentless: a person answered but did not finish the survey (retried as `partial`). */
+  partial?: boolean;
   /** Attempts made so far, including this one. */
   attempts: number;
   at: Date;
@@ -51,7 +60,13 @@ export function decideRetry(a: AttemptSummary, rules: RetryRules, maxAttempts: n
   if (a.outcome === 'invalid-number') return { kind: 'done', reason: 'invalid-number' };
   if (a.contacted && !a.abandoned) return { kind: 'done', reason: 'contacted' };
   if (a.attempts >= maxAttempts) return { kind: 'done', reason: 'max-attempts' };
-  const key: RetryOutcome = a.abandoned ? 'abandoned' : a.outcome === 'answered' ? 'no-answer' : a.outcome;
+  const key: RetryOutcome = a.abandoned
+    ? 'abandoned'
+    : a.partial
+      ? 'partial'
+      : a.outcome === 'answered'
+        ? 'no-answer'
+        : a.outcome;
   const minutes = rules[key];
   if (minutes === null) return { kind: 'done', reason: 'no-retry-rule' };
   return { kind: 'retry', at: new Date(a.at.getTime() + minutes * 60_000) };

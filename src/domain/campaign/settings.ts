@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { COMPLIANCE_PROFILE_NAMES, COMPLIANCE_PROFILES, type CallingWindow } from '../compliance/profiles.js';
 import { CAMPAIGN_PURPOSES } from './purpose.js';
 import { DEFAULT_RETRY_RULES, RETRY_OUTCOMES, type RetryRules } from './retry.js';
+import { surveySchema } from './survey.js';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use HH:mm (00:00–24:00)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
@@ -58,6 +59,23 @@ function ukAbandonRule(
   }
 }
 
+/** An agentless call has nothing but its survey (or notification) to play; other modes have agents. */
+function surveyRule(c: { dialMode: string; survey?: unknown }, ctx: z.RefinementCtx): void {
+  if (c.dialMode === 'agentless' && c.survey === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['survey'],
+      message: 'an agentless campaign needs a survey (a notification is a survey without questions)',
+    });
+  } else if (c.dialMode !== 'agentless' && c.survey !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['survey'],
+      message: `only agentless campaigns play a survey (dialMode is ${c.dialMode})`,
+    });
+  }
+}
+
 export const campaignRulesSchema = z.object(rulesShape).strict().superRefine(ukAbandonRule);
 
 /** A campaign as an admin writes it (YAML/JSON): identity and presentation plus the rules. */
@@ -69,9 +87,12 @@ export const campaignInputSchema = z
     callerId: e164.optional(),
     callerIdName: z.string().max(15).optional(),
     ...rulesShape,
+    /** Agentless campaigns: what the called person hears (src/domain/campaign/survey.ts). */
+    survey: surveySchema.optional(),
   })
   .strict()
-  .superRefine(ukAbandonRule);
+  .superRefine(ukAbandonRule)
+  .superRefine(surveyRule);
 export type CampaignInput = z.input<typeof campaignInputSchema>;
 
 /** Everything the gate, the retry rules and the doctor need, with profile defaults applied. */
@@ -98,11 +119,16 @@ export class CampaignSettingsError extends Error {
   }
 }
 
+/** `['survey', 'questions', 1, 'valid']` → `survey.questions[1].valid`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+}
+
 function parseOrThrow<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   throw new CampaignSettingsError(
-    r.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+    r.error.issues.map((i) => ({ path: fieldPath(i.path) || '(root)', message: i.message })),
   );
 }
 

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { EventFanout } from '../event-fanout.js';
+import { labSoundMs } from '../../lab/sounds.js';
 import { outcomeFromQ850, Q850, q850FromSip } from '../../domain/call-outcome.js';
 import {
   assertCallId,
@@ -10,18 +11,22 @@ import {
   type PbxDriver,
   type PbxEvent,
   type PbxHealth,
+  type PlayOptions,
   type RecordingRequest,
   type SnoopMode,
 } from '../pbx-driver.js';
 import { realClock, type FakeClock } from './fake-clock.js';
 import { FAR_END_TIMING, farEndPlan, type FarEndPlan } from './fake-far-end.js';
 import { FakeMedia, type MediaParty } from './fake-media.js';
+import { FakePlayback } from './fake-playback.js';
 
 export interface FakePbxOptions {
   /** Timers to run the far ends on; default real timers divided by `speed`. */
   clock?: FakeClock;
   /** With the default clock: 10 makes a 1 s ring take 100 ms. */
   speed?: number;
+  /** How long each sound plays, in clock milliseconds [its length on the lab: labSoundMs]. */
+  soundMs?: (media: string) => number;
 }
 
 interface FakeCall extends MediaParty {
@@ -55,6 +60,7 @@ export class FakePbxDriver implements PbxDriver {
   private readonly used = new Set<string>();
   private readonly events = new EventFanout();
   private readonly media: FakeMedia;
+  private readonly playback: FakePlayback;
   private connected = false;
 
   constructor(options: FakePbxOptions = {}) {
@@ -64,6 +70,7 @@ export class FakePbxDriver implements PbxDriver {
       (e) => this.emit(e),
       (id) => this.calls.get(id),
     );
+    this.playback = new FakePlayback(this.clock, (e) => this.emit(e), options.soundMs ?? labSoundMs);
   }
 
   connect(): Promise<void> {
@@ -79,6 +86,7 @@ export class FakePbxDriver implements PbxDriver {
     for (const call of this.calls.values()) for (const t of call.timers) this.clock.clearTimeout(t);
     this.calls.clear();
     this.media.reset();
+    this.playback.reset();
     this.events.clear();
     return Promise.resolve();
   }
@@ -140,10 +148,20 @@ export class FakePbxDriver implements PbxDriver {
     return Promise.resolve();
   }
 
-  play(callId: string): Promise<void> {
-    return this.sync(() => {
-      if (!this.calls.get(callId)?.up) throw new PbxError('not-found', `call ${callId} is not answered`);
-    });
+  play(callId: string, media: string, options: PlayOptions = {}): Promise<string> {
+    if (!this.calls.get(callId)?.up) {
+      return Promise.reject(new PbxError('not-found', `call ${callId} is not answered`));
+    }
+    try {
+      return Promise.resolve(this.playback.play(callId, media, options.playbackId));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  stopPlayback(callId: string): Promise<void> {
+    this.playback.stop(callId);
+    return Promise.resolve();
   }
 
   startRecording(request: RecordingRequest): Promise<void> {
@@ -234,18 +252,29 @@ export class FakePbxDriver implements PbxDriver {
     this.emit({ type: 'answered', callId: call.id, at: this.clock.now() });
     call.onAnswer?.();
     if (call.request.amd) {
-      const ms = plan.amd === 'machine' ? FAR_END_TIMING.amdMachineMs : FAR_END_TIMING.amdHumanMs;
+      const machineMs = call.request.amdWaitForBeep
+        ? FAR_END_TIMING.machineQuietMs
+        : FAR_END_TIMING.amdMachineMs;
+      const ms = plan.amd === 'machine' ? machineMs : FAR_END_TIMING.amdHumanMs;
       const detail = plan.amd === 'machine' ? 'LONGGREETING-1500-1500' : 'HUMAN-800-800';
       this.after(call, ms, () =>
         this.emit({ type: 'amd', callId: call.id, result: plan.amd, detail, at: this.clock.now() }),
       );
     }
-    if (plan.talkSec > 0) this.after(call, plan.talkSec * 1000, () => this.end(call, Q850.NORMAL_CLEARING));
+    // As the lab carrier: keys first (keyPressMs apart), then TT seconds of talk.
+    [...plan.keys].forEach((digit, i) =>
+      this.after(call, FAR_END_TIMING.keyPressMs * (i + 1), () => this.pressDigit(call.id, digit)),
+    );
+    const talkFrom = FAR_END_TIMING.keyPressMs * plan.keys.length;
+    if (plan.talkSec > 0) {
+      this.after(call, talkFrom + plan.talkSec * 1000, () => this.end(call, Q850.NORMAL_CLEARING));
+    }
   }
 
   private end(call: FakeCall, cause: number, sipStatus?: number): void {
     if (!this.calls.delete(call.id)) return;
     for (const t of call.timers) this.clock.clearTimeout(t);
+    this.playback.drop(call.id);
     this.media.leave(call);
     this.media.finishWhere((t) => 'callId' in t && t.callId === call.id);
     this.emit({

@@ -84,10 +84,18 @@ export function snoopVars(mode: SnoopMode): Record<string, string> {
 
 /** `sound:<name>` is PBX-neutral; on FreeSWITCH it is a file relative to sound_prefix. */
 export function mediaPath(media: string): string {
+  // The path travels unquoted in `uuid_broadcast` and after a `{…}` parameter block.
+  if (/[\s{}',]/.test(media)) throw new PbxError('rejected', `media "${media}" is not allowed`);
   if (media.startsWith('sound:')) return `${media.slice('sound:'.length)}.wav`;
-  if (/\s/.test(media)) throw new PbxError('rejected', `media "${media}" is not allowed`);
   return media;
 }
+
+/**
+ * wait_for_silence (mod_dptools) arguments: energy threshold 200, 50 quiet 20 ms frames (1 s)
+ * after at least one loud frame, give up after 20 s. Quoted, because uuid_broadcast splits its
+ * arguments on blanks outside quotes (switch_separate_string).
+ */
+export const WAIT_FOR_BEEP = `'wait_for_silence::200 50 0 20000'`;
 
 /** api replies that mean the channel is already gone (switch_ivr / mod_commands wording). */
 export function isNoSuchChannel(reply: string): boolean {

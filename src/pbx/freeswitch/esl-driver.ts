@@ -11,11 +11,19 @@ import {
   type PbxDriver,
   type PbxEvent,
   type PbxHealth,
+  type PlayOptions,
   type RecordingRequest,
   type SnoopMode,
 } from '../pbx-driver.js';
 import { EslClient, type EslEvent } from './esl-client.js';
-import { FS_HANGUP_CAUSES, isNoSuchChannel, mediaPath, originateCommand, snoopVars } from './esl-commands.js';
+import {
+  FS_HANGUP_CAUSES,
+  isNoSuchChannel,
+  originateCommand,
+  snoopVars,
+  WAIT_FOR_BEEP,
+} from './esl-commands.js';
+import { EslPlayback } from './esl-playback.js';
 import { ESL_EVENTS, type EslDriverOptions } from './esl-options.js';
 import { EslConferences } from './esl-conferences.js';
 import { EslRecorder } from './esl-recordings.js';
@@ -23,6 +31,9 @@ import { amdFromModAmd, hangupFromEvent, hangupFromJobError, parseChannels } fro
 
 interface CallState {
   amd: boolean;
+  /** amdWaitForBeep: a machine's verdict waits for wait_for_silence (holding AMD's detail). */
+  waitForBeep: boolean;
+  machineDetail?: string;
   answered: boolean;
   ringing: boolean;
   ended: boolean;
@@ -52,6 +63,7 @@ export class EslDriver implements PbxDriver {
   private readonly jobs = new Map<string, string>();
   private readonly conferences: EslConferences;
   private readonly recorder: EslRecorder;
+  private readonly playback: EslPlayback;
   private readonly events: EventFanout;
   private readonly session: ReconnectingSession<EslClient>;
 
@@ -87,6 +99,7 @@ export class EslDriver implements PbxDriver {
     });
     const api = (c: string): Promise<string> => this.live().api(c);
     this.conferences = new EslConferences(api, options.conferenceProfile ?? 'default', logger);
+    this.playback = new EslPlayback(api, (e) => this.emit(e));
     this.recorder = new EslRecorder(
       { api, emit: (e) => this.emit(e), logger },
       options.recordingDir,
@@ -143,9 +156,14 @@ export class EslDriver implements PbxDriver {
     return this.conferences.destroy(bridgeId);
   }
 
-  async play(callId: string, media: string): Promise<void> {
+  play(callId: string, media: string, options: PlayOptions = {}): Promise<string> {
     this.call(callId);
-    await this.ok(`uuid_broadcast ${callId} ${mediaPath(media)} aleg`, callId);
+    return this.playback.play(callId, media, options.playbackId);
+  }
+
+  async stopPlayback(callId: string): Promise<void> {
+    assertCallId(callId);
+    if (this.calls.has(callId)) await this.playback.stop(callId);
   }
 
   startRecording(r: RecordingRequest): Promise<void> {
@@ -196,7 +214,13 @@ export class EslDriver implements PbxDriver {
     if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
     const command = originateCommand(r, app, extra);
     this.used.add(r.callId);
-    this.calls.set(r.callId, { amd: r.amd === true, answered: false, ringing: false, ended: false });
+    this.calls.set(r.callId, {
+      amd: r.amd === true,
+      waitForBeep: r.amdWaitForBeep === true,
+      answered: false,
+      ringing: false,
+      ended: false,
+    });
     try {
       this.jobs.set(await client.bgapi(command), r.callId);
     } catch (e) {
@@ -222,6 +246,8 @@ export class EslDriver implements PbxDriver {
     if (e.name === 'CUSTOM') return this.onCustom(e);
     if (e.name === 'RECORD_START' || e.name === 'RECORD_STOP')
       return this.recorder.onPath(e.headers['Record-File-Path'] ?? '', e.name === 'RECORD_START');
+    if (e.name === 'PLAYBACK_START' || e.name === 'PLAYBACK_STOP')
+      return this.playback.onEvent(e.headers['Unique-ID'] ?? '', e);
     const callId = e.headers['Unique-ID'] ?? '';
     const call = this.calls.get(callId);
     if (!call || call.ended) return;
@@ -240,21 +266,36 @@ export class EslDriver implements PbxDriver {
         if (call.amd) this.startAmd(callId, call);
         return;
       case 'CHANNEL_EXECUTE_COMPLETE':
-        if (e.headers['Application'] !== 'amd' || !call.amd) return;
-        call.amd = false;
-        return this.emit({
-          type: 'amd',
-          callId,
-          result: amdFromModAmd(e.headers['variable_amd_result']),
-          detail: e.headers['variable_amd_cause'] ?? '',
-          at,
-        });
+        return this.onExecuteComplete(callId, call, e, at);
       case 'DTMF':
         return this.emit({ type: 'dtmf', callId, digit: e.headers['DTMF-Digit'] ?? '', at });
       case 'CHANNEL_HANGUP_COMPLETE':
         this.emit(hangupFromEvent(callId, e, call.answered));
         return this.forget(callId);
     }
+  }
+
+  /** mod_amd's verdict, or for a machine with waitForBeep the end of wait_for_silence after it. */
+  private onExecuteComplete(callId: string, call: CallState, e: EslEvent, at: number): void {
+    const app = e.headers['Application'];
+    if (app === 'wait_for_silence' && call.amd && call.machineDetail !== undefined) {
+      call.amd = false;
+      const quiet = e.headers['variable_wait_for_silence_timeout'] === 'true' ? 'TIMEOUT' : 'SILENCE';
+      this.emit({ type: 'amd', callId, result: 'machine', detail: `${call.machineDetail} ${quiet}`, at });
+      return;
+    }
+    if (app !== 'amd' || !call.amd || call.machineDetail !== undefined) return;
+    const result = amdFromModAmd(e.headers['variable_amd_result']);
+    const detail = e.headers['variable_amd_cause'] ?? '';
+    if (result === 'machine' && call.waitForBeep) {
+      call.machineDetail = detail;
+      this.live()
+        .bgapi(`uuid_broadcast ${callId} ${WAIT_FOR_BEEP} aleg`)
+        .catch((err: unknown) => this.logger.warn({ callId, err: String(err) }, 'wait_for_silence failed'));
+      return;
+    }
+    call.amd = false;
+    this.emit({ type: 'amd', callId, result, detail, at });
   }
 
   private killLate(callId: string, call: CallState): void {
@@ -317,6 +358,7 @@ export class EslDriver implements PbxDriver {
     call.ended = true;
     clearTimeout(call.amdTimer);
     this.conferences.drop(callId);
+    this.playback.forget(callId);
     this.calls.delete(callId);
   }
 
@@ -326,12 +368,6 @@ export class EslDriver implements PbxDriver {
 
   private later(ms: number, fn: () => void): void {
     this.session.later(ms, fn);
-  }
-
-  private async ok(command: string, callId: string): Promise<void> {
-    const reply = await this.live().api(command);
-    if (isNoSuchChannel(reply)) throw new PbxError('not-found', `call ${callId} is gone`);
-    if (reply.startsWith('-ERR')) throw new PbxError('rejected', reply.trim());
   }
 
   private live(): EslClient {

@@ -35,6 +35,8 @@ export const ESL_EVENTS = [
   'DTMF',
   'RECORD_START',
   'RECORD_STOP',
+  'PLAYBACK_START',
+  'PLAYBACK_STOP',
   'CUSTOM',
   'avmd::beep',
   'conference::maintenance',

@@ -74,6 +74,8 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
   const c = parseCampaignInput(raw);
   const settings: Record<string, unknown> = {};
   for (const k of RULE_KEYS) if (c[k] !== undefined) settings[k] = c[k];
+  // Validated (and defaults filled in) here, once; the engine reads it from settings.survey.
+  if (c.survey !== undefined) settings['survey'] = c.survey;
   const [row] = (await db('campaigns')
     .insert({
       code: c.code,

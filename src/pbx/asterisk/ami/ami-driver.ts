@@ -11,11 +11,13 @@ import {
   type PbxDriver,
   type PbxEvent,
   type PbxHealth,
+  type PlayOptions,
   type RecordingRequest,
   type SnoopMode,
 } from '../../pbx-driver.js';
 import { AmiClient, type AmiMessage } from './ami-client.js';
 import { SPY_OPTIONS, type AmiDriverOptions, type CallState } from './ami-options.js';
+import { AmiPlayback } from './ami-playback.js';
 import { AmiRecorder } from './ami-recordings.js';
 import { AMI_HANGUP_CAUSES, amdFromStatus, hangupFromAmi, liveCalls, validCause } from './ami-events.js';
 
@@ -24,8 +26,8 @@ import { AMI_HANGUP_CAUSES, amdFromStatus, hangupFromAmi, liveCalls, validCause 
  * ([dialer-ami-park]) and joined by redirecting them into a ConfBridge ([dialer-ami-bridge]):
  * the AMI `Bridge` action makes a two-party basic bridge that a third party (a second agent, a
  * supervisor barging) cannot join and that ends when either side leaves, which does not fit an
- * agent who stays in their bridge across customers. Playing prompts needs dialplan per prompt,
- * so `play` is not offered.
+ * agent who stays in their bridge across customers. Sounds are played by redirecting the
+ * channel through [dialer-ami-play] and back (see AmiPlayback).
  */
 export class AmiDriver implements PbxDriver {
   readonly kind = 'ami';
@@ -33,6 +35,7 @@ export class AmiDriver implements PbxDriver {
     'originate',
     'bridge',
     'record',
+    'play',
     'snoop',
     'amd',
     'dtmf',
@@ -42,6 +45,7 @@ export class AmiDriver implements PbxDriver {
   private readonly used = new Set<string>();
   private readonly rooms = new Map<string, Set<string>>();
   private readonly recorder: AmiRecorder;
+  private readonly playback: AmiPlayback;
   private readonly events: EventFanout;
   private readonly session: ReconnectingSession<AmiClient>;
 
@@ -84,6 +88,15 @@ export class AmiDriver implements PbxDriver {
       },
       options.monitorSpool,
     );
+    this.playback = new AmiPlayback(
+      {
+        action: (a) => this.live().action(a),
+        channelOf: (callId) => this.calls.get(callId)?.channel ?? callId,
+        bridgeOf: (callId) => this.calls.get(callId)?.bridgeId,
+        emit: (e) => this.emit(e),
+      },
+      options.playContext ?? 'dialer-ami-play',
+    );
   }
 
   async connect(): Promise<void> {
@@ -102,11 +115,11 @@ export class AmiDriver implements PbxDriver {
   }
 
   async originate(r: OriginateRequest): Promise<void> {
-    await this.start(r, {
-      context: this.options.parkContext ?? 'dialer-ami-park',
-      exten: 's',
-      priority: 1,
-    });
+    const context =
+      r.amd && r.amdWaitForBeep
+        ? (this.options.parkBeepContext ?? 'dialer-ami-park-beep')
+        : (this.options.parkContext ?? 'dialer-ami-park');
+    await this.start(r, { context, exten: 's', priority: 1 });
   }
 
   async hangup(callId: string, reason: HangupReason = 'normal'): Promise<void> {
@@ -142,6 +155,7 @@ export class AmiDriver implements PbxDriver {
       exten: 's',
       priority: 1,
     });
+    this.playback.interrupted(callId);
     if (call.bridgeId) this.rooms.get(call.bridgeId)?.delete(callId);
     call.bridgeId = bridgeId;
     room.add(callId);
@@ -167,8 +181,15 @@ export class AmiDriver implements PbxDriver {
     }
   }
 
-  play(): Promise<void> {
-    return Promise.reject(new PbxError('unsupported', 'play is not available over AMI'));
+  async play(callId: string, media: string, options: PlayOptions = {}): Promise<string> {
+    const call = this.call(callId);
+    if (!call.answered) throw new PbxError('rejected', `call ${callId} is not answered`);
+    return this.playback.play(callId, media, options.playbackId);
+  }
+
+  async stopPlayback(callId: string): Promise<void> {
+    assertCallId(callId);
+    if (this.calls.has(callId)) await this.playback.stop(callId);
   }
 
   async startRecording(r: RecordingRequest): Promise<void> {
@@ -249,6 +270,7 @@ export class AmiDriver implements PbxDriver {
       exten: 's',
       priority: 1,
     });
+    this.playback.interrupted(callId);
   }
 
   /** Asterisk does not replay events to a new login: compare with CoreShowChannels. */
@@ -307,13 +329,14 @@ export class AmiDriver implements PbxDriver {
     const call = this.calls.get(callId);
     if (!call) return;
     if (e['userevent'] === 'DialerParked') this.answered(callId, call);
+    if (e['userevent'] === 'DialerPlayed') this.playback.onPlayed(callId, e['playback']);
     if (e['userevent'] === 'DialerAmd' && call.amd) {
       call.amd = false;
       this.emit({
         type: 'amd',
         callId,
         result: amdFromStatus(e['status']),
-        detail: e['cause'] ?? '',
+        detail: (e['cause'] ?? '').trim(),
         at: Date.now(),
       });
     }
@@ -328,6 +351,7 @@ export class AmiDriver implements PbxDriver {
   private forget(callId: string): void {
     const call = this.calls.get(callId);
     if (call?.bridgeId) this.rooms.get(call.bridgeId)?.delete(callId);
+    this.playback.forget(callId);
     this.calls.delete(callId);
   }
 

@@ -9,7 +9,11 @@ export interface AmiDriverOptions {
   /** Asterisk's monitor spool as the dialer sees it (MixMonitor writes relative files there). */
   monitorSpool: string;
   parkContext?: string;
+  /** Park context that waits for a machine's beep after AMD (`amdWaitForBeep`). */
+  parkBeepContext?: string;
   bridgeContext?: string;
+  /** Context that plays DIALER_PLAY_<n> at extension <n> and returns (see AmiPlayback). */
+  playContext?: string;
   connectTimeoutMs?: number;
   actionTimeoutMs?: number;
   maxBackoffMs?: number;

@@ -11,9 +11,11 @@ import {
   type PbxDriver,
   type PbxEvent,
   type PbxHealth,
+  type PlayOptions,
   type RecordingRequest,
   type SnoopMode,
 } from '../../pbx-driver.js';
+import { AriPlayback } from './ari-playback.js';
 import { AriSocket } from './ari-socket.js';
 import {
   amdResult,
@@ -23,31 +25,10 @@ import {
   SNOOP_PREFIX,
   type AriEvent,
 } from './events.js';
-import { AriRest, type AriCredentials } from './rest.js';
+import { liveChannelIds, type AriCallState as CallState, type AriDriverOptions } from './ari-options.js';
+import { AriRest } from './rest.js';
 
-export interface AriDriverOptions extends AriCredentials {
-  /** Stasis application name; one per dialer process (a second connection would replace it). */
-  app: string;
-  pingIntervalMs?: number;
-  maxBackoffMs?: number;
-  /** Dialplan context that runs AMD() and returns to Stasis (dialplan/asterisk/extensions_dialer.conf). */
-  amdContext?: string;
-}
-
-interface CallState {
-  amd: boolean;
-  answered: boolean;
-  ringing: boolean;
-  bridgeId?: string;
-  /** Runs when the call is answered (supervisor legs join their snoop bridge then). */
-  onAnswer?: () => Promise<void>;
-  /** Runs when the call ends (supervision clean-up). */
-  onEnd?: () => Promise<void>;
-}
-
-/** GET /channels after a reconnect is retried this often, this far apart (about 10 s). */
-const RECONCILE_ATTEMPTS = 20;
-const RECONCILE_RETRY_MS = 500;
+export type { AriDriverOptions } from './ari-options.js';
 
 /** Asterisk over ARI. The engine never sees ari-client or ARI's JSON. */
 export class AriDriver implements PbxDriver {
@@ -62,6 +43,7 @@ export class AriDriver implements PbxDriver {
     'dtmf',
   ]);
   private readonly rest: AriRest;
+  private readonly playback: AriPlayback;
   private readonly socket: AriSocket;
   private readonly calls = new Map<string, CallState>();
   private readonly used = new Set<string>();
@@ -77,6 +59,7 @@ export class AriDriver implements PbxDriver {
       logger.error({ err: String(err), event: e.type }, 'PBX event listener threw'),
     );
     this.rest = new AriRest(options);
+    this.playback = new AriPlayback(this.rest, (e) => this.emit(e));
     this.socket = new AriSocket(options, options.app, logger, {
       pingIntervalMs: options.pingIntervalMs ?? 5_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
@@ -113,7 +96,12 @@ export class AriDriver implements PbxDriver {
     assertCallId(r.callId);
     if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
     this.used.add(r.callId);
-    this.calls.set(r.callId, { amd: r.amd === true, answered: false, ringing: false });
+    this.calls.set(r.callId, {
+      amd: r.amd === true,
+      waitForBeep: r.amdWaitForBeep === true,
+      answered: false,
+      ringing: false,
+    });
     const callerId = r.callerId
       ? `"${(r.callerId.name ?? '').replace(/"/g, '')}" <${r.callerId.number}>`
       : undefined;
@@ -167,11 +155,21 @@ export class AriDriver implements PbxDriver {
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
-    await this.quietly(() => this.rest.call('DELETE', `/bridges/${encodeURIComponent(bridgeId)}`));
+    // Right after a DELETE, a second one can meet the bridge half torn down: 409 "Bridge not in
+    // Stasis application" (seen on 22.10.1) — it is gone for us either way.
+    await this.quietly(() =>
+      this.rest.call('DELETE', `/bridges/${encodeURIComponent(bridgeId)}`, {}, undefined, {
+        409: 'not-found',
+      }),
+    );
   }
 
-  async play(callId: string, media: string): Promise<void> {
-    await this.rest.call('POST', `/channels/${encodeURIComponent(callId)}/play`, { media });
+  play(callId: string, media: string, options: PlayOptions = {}): Promise<string> {
+    return this.playback.play(callId, media, options.playbackId);
+  }
+
+  stopPlayback(callId: string): Promise<void> {
+    return this.playback.stop(callId);
   }
 
   async startRecording(r: RecordingRequest): Promise<void> {
@@ -284,6 +282,7 @@ export class AriDriver implements PbxDriver {
     const at = Date.now();
     const id = e.channel?.id;
     if (e.type.startsWith('Recording') && e.recording) return this.handleRecording(e, at);
+    if (e.type.startsWith('Playback')) return this.playback.onEvent(e, at);
     if (!id) return;
     if (id.startsWith(SNOOP_PREFIX)) {
       if (e.type === 'StasisStart') this.snoopWaiters.get(id)?.();
@@ -313,7 +312,9 @@ export class AriDriver implements PbxDriver {
   private onStasisStart(id: string, call: CallState, args: string[], at: number): void {
     if (args[0] === 'amd') {
       const result = amdResult(args[1]);
-      this.emit({ type: 'amd', callId: id, result, detail: args[2] ?? '', at });
+      // [dialer-amd-beep] adds WaitForSilence's WAITSTATUS (SILENCE or TIMEOUT) for machines.
+      const detail = [args[2], args[3]].filter(Boolean).join(' ');
+      this.emit({ type: 'amd', callId: id, result, detail, at });
       return;
     }
     if (call.answered) return;
@@ -322,7 +323,9 @@ export class AriDriver implements PbxDriver {
     if (call.amd) {
       void this.quietly(() =>
         this.rest.call('POST', `/channels/${encodeURIComponent(id)}/continue`, {
-          context: this.options.amdContext ?? 'dialer-amd',
+          context: call.waitForBeep
+            ? (this.options.amdBeepContext ?? 'dialer-amd-beep')
+            : (this.options.amdContext ?? 'dialer-amd'),
           extension: 's',
           priority: 1,
         }),
@@ -339,6 +342,7 @@ export class AriDriver implements PbxDriver {
 
   private onDestroyed(id: string, call: CallState, e: AriEvent, at: number): void {
     this.calls.delete(id);
+    this.playback.forget(id);
     const cause = normaliseCause(e.cause, call.answered);
     this.emit({
       type: 'hangup',
@@ -363,23 +367,11 @@ export class AriDriver implements PbxDriver {
     this.emit({ type: 'connection', state: 'up', at: Date.now() });
     if (!this.wasDown) return;
     this.wasDown = false;
-    // Right after a restart the WebSocket can be back before ARI's REST resources answer.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const channels = await this.rest.call<{ id: string }[]>('GET', '/channels');
-        const live = new Set(channels.map((c) => c.id));
-        const lost = [...this.calls.keys()].filter((id) => !live.has(id));
-        for (const id of lost) this.calls.delete(id);
-        if (lost.length > 0) this.emit({ type: 'calls-lost', callIds: lost, at: Date.now() });
-        return;
-      } catch (err) {
-        if (attempt >= RECONCILE_ATTEMPTS || !this.socket.isUp) {
-          this.logger.error({ err: String(err), attempt }, 'could not reconcile calls after reconnect');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, RECONCILE_RETRY_MS));
-      }
-    }
+    const live = await liveChannelIds(this.rest, () => this.socket.isUp, this.logger);
+    if (!live) return;
+    const lost = [...this.calls.keys()].filter((id) => !live.has(id));
+    for (const id of lost) this.calls.delete(id);
+    if (lost.length > 0) this.emit({ type: 'calls-lost', callIds: lost, at: Date.now() });
   }
 
   private async quietly(fn: () => Promise<unknown>): Promise<void> {

@@ -19,6 +19,7 @@ export interface AriEvent {
   tech_cause?: number;
   digit?: string;
   recording?: { name: string; state: string; duration?: number; cause?: string };
+  playback?: { id: string; target_uri?: string; state?: string };
   bridge?: { id: string };
 }
 
