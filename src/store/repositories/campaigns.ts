@@ -74,6 +74,7 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
   const c = parseCampaignInput(raw);
   const settings: Record<string, unknown> = {};
   for (const k of RULE_KEYS) if (c[k] !== undefined) settings[k] = c[k];
+  if (c.engine) settings['engine'] = c.engine;
   const [row] = (await db('campaigns')
     .insert({
       code: c.code,
