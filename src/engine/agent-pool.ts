@@ -143,6 +143,19 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
     await this.apply(this.require(agentId), { type: 'resume' });
   }
 
+  /** The session of one agent, if they logged in here (it may be logged out since). */
+  get(agentId: number): AgentSession | undefined {
+    return this.sessions.get(agentId);
+  }
+
+  /** Reserves this agent for an attempt (preview: the lead offered to them); false unless ready. */
+  reserve(session: AgentSession, callId: string): boolean {
+    if (session.status.state !== 'ready') return false;
+    session.callId = callId;
+    void this.apply(session, { type: 'reserve' });
+    return true;
+  }
+
   /** Reserves the longest-idle ready agent for a call, or returns undefined. */
   reserveNext(callId: string): AgentSession | undefined {
     let best: AgentSession | undefined;

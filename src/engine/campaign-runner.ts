@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Hopper } from '../queues/hopper.js';
 import type { Lease } from '../queues/lease.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
-import type { AgentPool } from './agent-pool.js';
+import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { finishOrphans } from './orphans.js';
 import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
@@ -34,6 +34,14 @@ export interface RunnerDeps extends CallFlowDeps {
   leadOutcomes: LeadOutcomePort;
   agents: AgentPool;
   metrics?: Metrics;
+}
+
+/** A mode that decides its own dialling each tick instead of the pacer (preview: preview-desk.ts). */
+export interface RunnerModeDesk {
+  /** One round while the lease is held; `takeover` is true on the first round after taking it. */
+  tick(takeover: boolean): Promise<void>;
+  /** The campaign stops in this process: give back what the desk holds. */
+  stop(): Promise<void>;
 }
 
 export interface RunnerStats {
@@ -70,6 +78,7 @@ export class CampaignRunner {
   private nextClaimAt = 0;
   /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
   private held = false;
+  private desk?: RunnerModeDesk;
   readonly stats: RunnerStats = {
     dialled: 0,
     answered: 0,
@@ -105,6 +114,20 @@ export class CampaignRunner {
     this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
   }
 
+  /** Preview mode: the desk offers leads to agents and dials on their word, not the pacer. */
+  attachDesk(desk: RunnerModeDesk): void {
+    this.desk = desk;
+  }
+
+  /**
+   * Dials an attempt for an agent already reserved for it. The caller took a trunk slot and asked
+   * the gate a moment ago, in the same request (preview: the agent's click); the slot is given
+   * back when the call ends.
+   */
+  launchReserved(attempt: DialAttempt, agent: AgentSession): void {
+    this.launch(attempt, agent);
+  }
+
   get liveCalls(): number {
     return this.inFlight.size;
   }
@@ -117,6 +140,7 @@ export class CampaignRunner {
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
     const leadIds = await this.deps.hopper.drain();
     await returnLeads(this.deps.db, leadIds, new Date(this.deps.now()));
+    await this.desk?.stop();
     await this.deps.lease.stop();
   }
 
@@ -128,6 +152,7 @@ export class CampaignRunner {
     }
     this.ticking = true;
     try {
+      const takeover = !this.held;
       if (!this.held) {
         const d = this.deps;
         await finishOrphans(
@@ -142,6 +167,7 @@ export class CampaignRunner {
         this.held = true;
       }
       await this.feed();
+      if (this.desk) return await this.desk.tick(takeover);
       const state = this.pacerState();
       const decision = this.deps.pacer.decide(state);
       if (decision.lines > 0)
@@ -217,10 +243,10 @@ export class CampaignRunner {
     if (claimed.length === 0) this.nextClaimAt = now + 2_000;
   }
 
-  private launch(attempt: DialAttempt): void {
+  private launch(attempt: DialAttempt, presetAgent?: AgentSession): void {
     this.pending.set(attempt.callId, this.deps.now());
     this.launchedAt.set(attempt.callId, this.deps.now());
-    const run = this.dial(attempt)
+    const run = this.dial(attempt, presetAgent)
       .catch((err: unknown) => this.log.error({ err, callId: attempt.callId }, 'dial attempt failed'))
       .finally(() => {
         this.deps.trunk.release();
@@ -232,13 +258,15 @@ export class CampaignRunner {
     this.inFlight.set(attempt.callId, run);
   }
 
-  private async dial(attempt: DialAttempt): Promise<void> {
+  private async dial(attempt: DialAttempt, presetAgent?: AgentSession): Promise<void> {
     const releasePending = () => {
       this.pending.delete(attempt.callId);
       this.waiting.delete(attempt.callId);
     };
     try {
-      const verdict = await this.deps.gate.check(attempt, new Date(this.deps.now()));
+      const verdict = presetAgent
+        ? ({ allowed: true } as const)
+        : await this.deps.gate.check(attempt, new Date(this.deps.now()));
       if (!verdict.allowed) {
         this.stats.notDialled += 1;
         const result: AttemptResult = {
@@ -256,7 +284,8 @@ export class CampaignRunner {
         return;
       }
       const needsAgent = this.plan.mode === 'preview' || this.plan.mode === 'progressive';
-      const reservedAgent = needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined;
+      const reservedAgent =
+        presetAgent ?? (needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined);
       if (reservedAgent) releasePending();
       if (needsAgent && !reservedAgent) {
         // The agent went away between the decision and now: give the attempt back.

@@ -5,6 +5,8 @@ import { AgentRepository, type AgentRow } from '../store/repositories/agents.js'
 import { submitDisposition } from './dispositions.js';
 import { startCampaignEngine, type CampaignEngine } from './engine.js';
 import type { GatePort } from './ports.js';
+import type { PreviewDesk } from './preview-desk.js';
+import { PreviewError } from './preview-ports.js';
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
@@ -59,7 +61,9 @@ export class EngineRegistry {
 
   async pause(username: string, code: string): Promise<void> {
     const { engine, agent } = await this.session(username);
-    await engine.agents.pause(agent.id, code);
+    // Preview: an offer the agent holds goes back to the list first.
+    if (engine.preview) await engine.preview.pause(agent.id, code);
+    else await engine.agents.pause(agent.id, code);
   }
 
   async resume(username: string): Promise<void> {
@@ -69,7 +73,8 @@ export class EngineRegistry {
 
   async logout(username: string): Promise<void> {
     const { engine, agent } = await this.session(username);
-    await engine.agents.logout(agent.id);
+    if (engine.preview) await engine.preview.logout(agent.id);
+    else await engine.agents.logout(agent.id);
     this.agentCampaign.delete(username);
   }
 
@@ -79,6 +84,14 @@ export class EngineRegistry {
     const campaignId = this.agentCampaign.get(username);
     if (campaignId !== undefined) this.engines.get(campaignId)?.agents.disposed(agent.id);
     return result;
+  }
+
+  /** The preview desk of the campaign the agent is logged in to, and the agent's id. */
+  async previewDesk(username: string): Promise<{ desk: PreviewDesk; agentId: number }> {
+    const { engine, agent } = await this.session(username);
+    if (!engine.preview)
+      throw new PreviewError(`agent ${username}'s campaign is not a preview campaign`, 409);
+    return { desk: engine.preview, agentId: agent.id };
   }
 
   async stopAll(drainMs: number): Promise<void> {
