@@ -22,7 +22,13 @@ export const SKIP_REASON_CODES = Object.keys(SKIP_REASONS) as [SkipReason, ...Sk
 
 const skipSchema = z
   .object({
-    offerId: z.number({ error: 'required: the id of the offer being skipped' }).int().positive(),
+    offerId: z
+      .number({
+        error: (i) =>
+          i.input === undefined ? 'required: the id of the offer being skipped' : 'must be a number',
+      })
+      .int('must be a whole number')
+      .positive('must be a positive offer id'),
     reason: z.enum(SKIP_REASON_CODES, { error: `must be one of ${SKIP_REASON_CODES.join(', ')}` }),
     note: z.string().trim().min(1, 'must not be empty').max(500).optional(),
   })
