@@ -44,9 +44,9 @@ const TAKES_PER_TURN = 10;
  * The preview desk of one campaign. For each ready agent it takes the next attempt off the
  * hopper, runs the compliance gate, finds whom the lead may go to (a confidential assignment or
  * an agent-owned callback goes to its owner only), reserves that agent and stores the offer in
- * Postgres, where a lead can have one open offer and an agent one. The agent then dials (the gate
- * is asked again), skips with a reason, or — when the campaign sets `previewSeconds` — the offer
- * dials by itself. Pausing or logging out gives the lead back; offers left open by a dead process
+ * Postgres, where a lead has at most one open offer and an agent one per campaign. The agent
+ * then dials (the gate is asked again), skips with a reason, or — when the campaign sets
+ * `previewSeconds` — the offer dials by itself. Pausing or logging out gives the lead back; offers left open by a dead process
  * go back to their agent when they log in again, or to the list.
  *
  * Every action on one agent's offer runs under that agent's lock, so a click, the auto-dial, a
@@ -247,8 +247,9 @@ export class PreviewDesk {
     if (owner === null) return 'free';
     const s = this.deps.agents.get(owner);
     if (!s || s.status.state === 'logged-out') return 'absent';
-    const free = s.status.state === 'ready' && !this.held.has(owner) && !this.locks.has(owner);
-    return free ? 'free' : 'busy';
+    // Ready is enough even if the owner's own turn is running: reserving them is synchronous,
+    // so their turn finds them reserved and gives its own lead back.
+    return s.status.state === 'ready' && !this.held.has(owner) ? 'free' : 'busy';
   }
 
   /** Reserves the agent (at once, so nothing else can), then stores the offer. */

@@ -25,7 +25,7 @@ export interface PreviewOffer {
  * a skip and a logout) cannot both win; the one that loses gets `false`.
  */
 export interface OfferStore {
-  /** Stores a new open offer; undefined when the lead or the agent already has one open. */
+  /** Stores a new open offer; undefined when the lead, or the agent in this campaign, has one open. */
   create(o: {
     attempt: DialAttempt;
     agentId: number;

@@ -3,8 +3,8 @@ import type { Knex } from 'knex';
 /**
  * The preview desk (issue #5): one row per lead offered to an agent — which agent, which
  * lead and attempt, when — and how the offer ended. The partial unique indexes are what keep a
- * lead from being offered to two agents at once, and an agent from holding two offers, across
- * processes and restarts: a second insert is refused by Postgres, not by our memory.
+ * lead from being offered to two agents at once, and an agent from holding two offers of one
+ * campaign, across processes and restarts: a second insert is refused by Postgres, not by our memory.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('preview_offers', (t) => {
@@ -35,8 +35,11 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `create unique index preview_offers_open_lead_idx on preview_offers (lead_id) where status = 'offered'`,
   );
+  // Per campaign: an offer left open in a campaign that no process runs any more must not stop
+  // the agent from working in another one (it goes back when that campaign runs again).
   await knex.raw(
-    `create unique index preview_offers_open_agent_idx on preview_offers (agent_id) where status = 'offered'`,
+    `create unique index preview_offers_open_agent_idx on preview_offers (campaign_id, agent_id)
+      where status = 'offered'`,
   );
 }
 
