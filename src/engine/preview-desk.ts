@@ -11,6 +11,7 @@ import {
 import { leadAfterSkip, parseSkip } from '../domain/preview/skip-reasons.js';
 import type { Logger } from '../logger.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
+import { KeyedLock, Waiters } from './keyed-lock.js';
 import type { DialAttempt, GatePort, GateVerdict, LeadOutcomePort } from './ports.js';
 import {
   PreviewError,
@@ -58,8 +59,8 @@ export class PreviewDesk {
   private readonly held = new Map<number, PreviewOffer>();
   /** Agent id → an open offer found in the database that no agent holds here (after a restart). */
   private readonly orphans = new Map<number, { offer: PreviewOffer; holdUntil: number }>();
-  private readonly locks = new Map<number, Promise<unknown>>();
-  private readonly waiters = new Map<number, Set<() => void>>();
+  private readonly lock = new KeyedLock<number>();
+  private readonly waiters = new Waiters<number>();
   private hopperEmpty = false;
   private stopped = false;
   private readonly log: Logger;
@@ -91,11 +92,11 @@ export class PreviewDesk {
     if (!s) return { offer: null, agentState: 'logged-out' };
     let offer = this.held.get(agentId);
     if (!offer && s.status.state === 'ready' && this.deps.lease.isHeld && !this.stopped) {
-      await this.locked(agentId, () => this.ensureOffer(s));
+      await this.lock.run(agentId, () => this.ensureOffer(s));
       offer = this.held.get(agentId);
     }
     if (!offer && waitMs > 0) {
-      await this.waitForOffer(agentId, waitMs);
+      await this.waiters.wait(agentId, waitMs);
       offer = this.held.get(agentId);
     }
     const now = new Date(this.deps.now());
@@ -104,7 +105,7 @@ export class PreviewDesk {
 
   /** The agent dials the offered lead: the gate decides once more, then the call goes out. */
   dial(agentId: number, offerId: number): Promise<{ offerId: number; callId: string }> {
-    return this.locked(agentId, () => this.dialHeld(agentId, offerId));
+    return this.lock.run(agentId, () => this.dialHeld(agentId, offerId));
   }
 
   /** The agent skips the offered lead with a reason; the lead goes back or is closed by the reason. */
@@ -115,7 +116,7 @@ export class PreviewDesk {
     const parsed = parseSkip(body);
     if (!parsed.ok) return Promise.reject(new PreviewError(parsed.message, 400));
     const request = parsed.value;
-    return this.locked(agentId, async () => {
+    return this.lock.run(agentId, async () => {
       const offer = this.heldOffer(agentId, request.offerId);
       const at = new Date(this.deps.now());
       const step = leadAfterSkip(request.reason, at, this.settings.previewSkipRetryMinutes);
@@ -134,7 +135,7 @@ export class PreviewDesk {
 
   /** Pauses the agent; an offer they hold goes back to the list first. */
   pause(agentId: number, code: string): Promise<void> {
-    return this.locked(agentId, async () => {
+    return this.lock.run(agentId, async () => {
       await this.withdraw(agentId, 'agent paused');
       await this.deps.agents.pause(agentId, code);
     });
@@ -142,7 +143,7 @@ export class PreviewDesk {
 
   /** Logs the agent out; an offer they hold (or one waiting for them) goes back to the list. */
   logout(agentId: number): Promise<void> {
-    return this.locked(agentId, async () => {
+    return this.lock.run(agentId, async () => {
       await this.withdraw(agentId, 'agent logged out');
       await this.returnOrphan(agentId, 'agent logged out');
       await this.deps.agents.logout(agentId);
@@ -153,10 +154,10 @@ export class PreviewDesk {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const agentId of [...this.held.keys()])
-      await this.locked(agentId, () => this.withdraw(agentId, 'campaign stopped'));
+      await this.lock.run(agentId, () => this.withdraw(agentId, 'campaign stopped'));
     for (const agentId of [...this.orphans.keys()])
-      await this.locked(agentId, () => this.returnOrphan(agentId, 'campaign stopped'));
-    for (const agentId of [...this.waiters.keys()]) this.notify(agentId);
+      await this.lock.run(agentId, () => this.returnOrphan(agentId, 'campaign stopped'));
+    this.waiters.wakeAll();
   }
 
   /** Open offers in the database that nobody here holds: their process died. */
@@ -176,21 +177,21 @@ export class PreviewDesk {
   private async sweep(): Promise<void> {
     const now = this.deps.now();
     for (const [agentId, offer] of [...this.held]) {
-      if (this.locks.has(agentId)) continue;
+      if (this.lock.busy(agentId)) continue;
       const s = this.deps.agents.get(agentId);
       if (!heldOfferValid(s && { state: s.status.state, callId: s.callId }, offer.callId)) {
-        await this.locked(agentId, () => this.withdraw(agentId, `agent ${s?.status.state ?? 'gone'}`));
+        await this.lock.run(agentId, () => this.withdraw(agentId, `agent ${s?.status.state ?? 'gone'}`));
       } else if (offer.autoDialAt && offer.autoDialAt.getTime() <= now) {
-        await this.locked(agentId, () => this.dialHeld(agentId, offer.id)).catch((err: unknown) =>
-          this.autoDialFailed(offer, err),
-        );
+        await this.lock
+          .run(agentId, () => this.dialHeld(agentId, offer.id))
+          .catch((err: unknown) => this.autoDialFailed(offer, err));
       }
     }
     for (const [agentId, { holdUntil }] of [...this.orphans]) {
-      if (this.locks.has(agentId)) continue;
+      if (this.lock.busy(agentId)) continue;
       const step = recoveredOfferStep(this.deps.agents.get(agentId)?.status.state, now, holdUntil);
-      if (step === 'reattach') await this.locked(agentId, () => this.reattach(agentId));
-      if (step === 'return') await this.locked(agentId, () => this.returnOrphan(agentId, 'agent away'));
+      if (step === 'reattach') await this.lock.run(agentId, () => this.reattach(agentId));
+      if (step === 'return') await this.lock.run(agentId, () => this.returnOrphan(agentId, 'agent away'));
     }
   }
 
@@ -199,11 +200,11 @@ export class PreviewDesk {
     this.hopperEmpty = false;
     const ready = this.deps.agents
       .all()
-      .filter((s) => s.status.state === 'ready' && !this.held.has(s.agent.id) && !this.locks.has(s.agent.id))
+      .filter((s) => s.status.state === 'ready' && !this.held.has(s.agent.id) && !this.lock.busy(s.agent.id))
       .sort((a, b) => a.since - b.since);
     for (const s of ready) {
       if (this.hopperEmpty || this.stopped) return;
-      await this.locked(s.agent.id, () => this.ensureOffer(s));
+      await this.lock.run(s.agent.id, () => this.ensureOffer(s));
     }
   }
 
@@ -275,7 +276,7 @@ export class PreviewDesk {
       return;
     }
     this.held.set(agent.agent.id, row);
-    this.notify(agent.agent.id);
+    this.waiters.wake(agent.agent.id);
     this.log.info({ callId: row.callId, agent: agent.agent.username, offerId: row.id }, 'lead offered');
   }
 
@@ -349,7 +350,7 @@ export class PreviewDesk {
     this.orphans.delete(agentId);
     if (!ok) return;
     this.held.set(agentId, { ...o.offer, autoDialAt: auto });
-    this.notify(agentId);
+    this.waiters.wake(agentId);
     this.log.info(
       { callId: o.offer.callId, agent: s.agent.username },
       'offer from before the restart given back',
@@ -381,7 +382,7 @@ export class PreviewDesk {
       this.deps.campaignId,
       at,
     );
-    this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the lead; not offered');
+    this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the lead');
   }
 
   private forget(agentId: number, offer: PreviewOffer): void {
@@ -389,37 +390,6 @@ export class PreviewDesk {
     const s = this.deps.agents.get(agentId);
     if (s && heldOfferValid({ state: s.status.state, callId: s.callId }, offer.callId))
       this.deps.agents.release(s);
-  }
-
-  /** Runs `fn` after every earlier action on this agent's offer has finished. */
-  private locked<T>(agentId: number, fn: () => Promise<T>): Promise<T> {
-    const before = this.locks.get(agentId) ?? Promise.resolve();
-    const run = before.then(fn);
-    const settled = run.catch(() => undefined);
-    this.locks.set(agentId, settled);
-    void settled.then(() => {
-      if (this.locks.get(agentId) === settled) this.locks.delete(agentId);
-    });
-    return run;
-  }
-
-  private waitForOffer(agentId: number, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.waiters.get(agentId) ?? new Set<() => void>();
-      this.waiters.set(agentId, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && this.waiters.get(agentId) === set) this.waiters.delete(agentId);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      set.add(done);
-    });
-  }
-
-  private notify(agentId: number): void {
-    for (const w of [...(this.waiters.get(agentId) ?? [])]) w();
   }
 }
 
