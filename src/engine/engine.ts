@@ -8,8 +8,6 @@ import { AgentRepository } from '../store/repositories/agents.js';
 import { CallRepository } from '../store/repositories/calls.js';
 import { RecordingRepository } from '../store/repositories/recordings.js';
 import { rulesOf } from '../store/repositories/campaigns.js';
-import { PgOfferStore } from '../store/preview-offers.js';
-import { loadPreviewRecord } from '../store/preview-record.js';
 import { previewSettings } from '../domain/campaign/engine-settings.js';
 import { AgentPool } from './agent-pool.js';
 import { campaignPlan, engineSettings, type CampaignRow } from './campaign-plan.js';
@@ -20,7 +18,8 @@ import type { Metrics } from '../metrics.js';
 import type { Pacer } from '../pacing/types.js';
 import { pacerFor } from './pacer-for.js';
 import type { GatePort } from './ports.js';
-import { PreviewDesk } from './preview-desk.js';
+import type { PreviewDesk } from './preview-desk.js';
+import { createPreviewDesk } from './preview-setup.js';
 import { TrunkLimiter } from './trunk-limiter.js';
 
 export interface CampaignEngine {
@@ -93,25 +92,20 @@ export async function startCampaignEngine(
     },
     plan,
   );
-  const preview = previewConfig
-    ? new PreviewDesk(
-        {
-          campaignId,
-          store: new PgOfferStore(app.db),
-          hopper,
-          gate,
-          agents,
-          trunk,
-          lease,
-          leadOutcomes,
-          launcher: runner,
-          loadRecord: (offer, at) => loadPreviewRecord(app.db, offer, at),
-          logger,
-          now,
-        },
-        previewConfig,
-      )
-    : undefined;
+  const preview =
+    previewConfig &&
+    createPreviewDesk(app.db, previewConfig, {
+      campaignId,
+      hopper,
+      gate,
+      agents,
+      trunk,
+      lease,
+      leadOutcomes,
+      launcher: runner,
+      logger,
+      now,
+    });
   if (preview) runner.attachDesk(preview);
   await runner.start();
   return {
