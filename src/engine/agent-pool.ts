@@ -59,6 +59,7 @@ export interface AgentPoolOptions {
  */
 export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   private readonly sessions = new Map<number, AgentSession>();
+  private readonly writes = new WeakMap<AgentSession, Promise<void>>();
   private readonly now: () => number;
 
   constructor(
@@ -143,6 +144,19 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
     await this.apply(this.require(agentId), { type: 'resume' });
   }
 
+  /** The session of one agent, if they logged in here (it may be logged out since). */
+  get(agentId: number): AgentSession | undefined {
+    return this.sessions.get(agentId);
+  }
+
+  /** Reserves this agent for an attempt (preview: the lead offered to them); false unless ready. */
+  reserve(session: AgentSession, callId: string): boolean {
+    if (session.status.state !== 'ready') return false;
+    session.callId = callId;
+    void this.apply(session, { type: 'reserve' });
+    return true;
+  }
+
   /** Reserves the longest-idle ready agent for a call, or returns undefined. */
   reserveNext(callId: string): AgentSession | undefined {
     let best: AgentSession | undefined;
@@ -210,18 +224,22 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
       if (before === 'on-call' || before === 'reserved') session.callId = undefined;
     }
     if (session.status.state === 'ready') this.emit('ready', session);
-    try {
-      await this.sink.recordState({
-        agentId: session.agent.id,
-        sessionId: session.sessionId,
-        state: session.status.state,
-        pauseCode: session.status.pauseCode,
-        campaignId: this.options.campaignId,
-        callId: session.callId,
-        at: new Date(session.since),
-      });
-    } catch (err) {
-      this.logger.error({ err, agent: session.agent.username }, 'could not store agent state');
-    }
+    const row = {
+      agentId: session.agent.id,
+      sessionId: session.sessionId,
+      state: session.status.state,
+      pauseCode: session.status.pauseCode,
+      campaignId: this.options.campaignId,
+      callId: session.callId,
+      at: new Date(session.since),
+    };
+    // One agent's changes are written one after the other, so the stored order (ids) is the
+    // order they happened in even when two come within the same millisecond.
+    const write = (this.writes.get(session) ?? Promise.resolve()).then(() => this.sink.recordState(row));
+    const settled = write.catch((err: unknown) =>
+      this.logger.error({ err, agent: session.agent.username }, 'could not store agent state'),
+    );
+    this.writes.set(session, settled);
+    await settled;
   }
 }

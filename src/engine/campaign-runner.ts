@@ -8,7 +8,7 @@ import type { Lease } from '../queues/lease.js';
 import { recoverRecordings } from '../recordings/recovery.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
 import { loadPacerHistory } from '../store/pacer-history.js';
-import type { AgentPool } from './agent-pool.js';
+import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { finishOrphans } from './orphans.js';
 import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
@@ -38,6 +38,14 @@ export interface RunnerDeps extends CallFlowDeps {
   leadOutcomes: LeadOutcomePort;
   agents: AgentPool;
   metrics?: Metrics;
+}
+
+/** A mode that decides its own dialling each tick instead of the pacer (preview: preview-desk.ts). */
+export interface RunnerModeDesk {
+  /** One round while the lease is held; `takeover` is true on the first round after taking it. */
+  tick(takeover: boolean): Promise<void>;
+  /** The campaign stops in this process: give back what the desk holds. */
+  stop(): Promise<void>;
 }
 
 export interface RunnerStats {
@@ -78,6 +86,7 @@ export class CampaignRunner {
   private nextClaimAt = 0;
   /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
   private held = false;
+  private desk?: RunnerModeDesk;
   readonly stats: RunnerStats = {
     dialled: 0,
     answered: 0,
@@ -129,6 +138,20 @@ export class CampaignRunner {
     if (history.length > 0) this.log.info({ observations: history.length }, 'pacer warmed from history');
   }
 
+  /** Preview mode: the desk offers leads to agents and dials on their word, not the pacer. */
+  attachDesk(desk: RunnerModeDesk): void {
+    this.desk = desk;
+  }
+
+  /**
+   * Dials an attempt for an agent already reserved for it. The caller took a trunk slot and asked
+   * the gate a moment ago, in the same request (preview: the agent's click); the slot is given
+   * back when the call ends.
+   */
+  launchReserved(attempt: DialAttempt, agent: AgentSession): void {
+    this.launch(attempt, agent);
+  }
+
   get liveCalls(): number {
     return this.inFlight.size;
   }
@@ -141,6 +164,7 @@ export class CampaignRunner {
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
     const leadIds = await this.deps.hopper.drain();
     await returnLeads(this.deps.db, leadIds, new Date(this.deps.now()));
+    await this.desk?.stop();
     await this.deps.lease.stop();
   }
 
@@ -152,6 +176,7 @@ export class CampaignRunner {
     }
     this.ticking = true;
     try {
+      const takeover = !this.held;
       if (!this.held) {
         const d = this.deps;
         await finishOrphans(
@@ -166,6 +191,7 @@ export class CampaignRunner {
         this.held = true;
       }
       await this.feed();
+      if (this.desk) return await this.desk.tick(takeover);
       const state = this.pacerState();
       const decision = this.deps.pacer.decide(state);
       if (decision.lines > 0) {
@@ -263,10 +289,10 @@ export class CampaignRunner {
     ).catch((err: unknown) => this.log.error({ err }, 'recording recovery failed'));
   }
 
-  private launch(attempt: DialAttempt): void {
+  private launch(attempt: DialAttempt, presetAgent?: AgentSession): void {
     this.pending.set(attempt.callId, this.deps.now());
     this.launchedAt.set(attempt.callId, this.deps.now());
-    const run = this.dial(attempt)
+    const run = this.dial(attempt, presetAgent)
       .catch((err: unknown) => this.log.error({ err, callId: attempt.callId }, 'dial attempt failed'))
       .finally(() => {
         this.deps.trunk.release();
@@ -279,13 +305,15 @@ export class CampaignRunner {
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
   }
 
-  private async dial(attempt: DialAttempt): Promise<void> {
+  private async dial(attempt: DialAttempt, presetAgent?: AgentSession): Promise<void> {
     const releasePending = () => {
       this.pending.delete(attempt.callId);
       this.waiting.delete(attempt.callId);
     };
     try {
-      const verdict = await this.deps.gate.check(attempt, new Date(this.deps.now()));
+      const verdict = presetAgent
+        ? ({ allowed: true } as const)
+        : await this.deps.gate.check(attempt, new Date(this.deps.now()));
       if (!verdict.allowed) {
         this.stats.notDialled += 1;
         const result: AttemptResult = {
@@ -303,7 +331,8 @@ export class CampaignRunner {
         return;
       }
       const needsAgent = this.plan.mode === 'preview' || this.plan.mode === 'progressive';
-      const reservedAgent = needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined;
+      const reservedAgent =
+        presetAgent ?? (needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined);
       if (reservedAgent) releasePending();
       if (needsAgent && !reservedAgent) {
         // The agent went away between the decision and now: give the attempt back.

@@ -9,6 +9,7 @@ import { CallRepository } from '../store/repositories/calls.js';
 import { RecordingRepository } from '../store/repositories/recordings.js';
 import { rulesOf } from '../store/repositories/campaigns.js';
 import { SurveyRepository } from '../store/repositories/surveys.js';
+import { previewSettings } from '../domain/campaign/engine-settings.js';
 import { AgentPool } from './agent-pool.js';
 import { agentlessPlan } from './agentless-flow.js';
 import { campaignPlan, engineSettings, type CampaignRow } from './campaign-plan.js';
@@ -19,12 +20,16 @@ import type { Metrics } from '../metrics.js';
 import type { Pacer } from '../pacing/types.js';
 import { pacerFor } from './pacer-for.js';
 import type { GatePort } from './ports.js';
+import type { PreviewDesk } from './preview-desk.js';
+import { createPreviewDesk } from './preview-setup.js';
 import { TrunkLimiter } from './trunk-limiter.js';
 
 export interface CampaignEngine {
   runner: CampaignRunner;
   agents: AgentPool;
   router: EventRouter;
+  /** Preview campaigns: the desk that offers leads to agents. */
+  preview?: PreviewDesk;
   stop(drainMs: number): Promise<void>;
 }
 
@@ -42,6 +47,8 @@ export async function startCampaignEngine(
   if (!row) throw new Error(`campaign ${campaignId} does not exist`);
   const plan = campaignPlan(row, app.config);
   const rules = rulesOf(row);
+  // Checked before anything connects, so a bad setting names its field and leaves nothing open.
+  const previewConfig = row.dial_mode === 'preview' ? previewSettings(row.settings['engine']) : undefined;
   const trunkConfig = app.config.trunks.find((t) => t.name === plan.trunk);
   if (!trunkConfig) throw new Error(`trunk ${plan.trunk} is not configured`);
   const now = Date.now;
@@ -69,6 +76,8 @@ export async function startCampaignEngine(
     (held) => logger.info({ held }, held ? 'took the campaign lease' : 'lost the campaign lease'),
   );
   const hopper = new Hopper(redis, campaignId, app.config.redis.prefix);
+  const trunk = new TrunkLimiter(trunkConfig.name, trunkConfig.maxChannels, trunkConfig.cps, now);
+  const leadOutcomes = new PgLeadOutcomes(app.db, rules.maxAttempts, rules.retry);
   const runner = new CampaignRunner(
     {
       pbx,
@@ -82,20 +91,36 @@ export async function startCampaignEngine(
       db: app.db,
       hopper,
       lease,
-      trunk: new TrunkLimiter(trunkConfig.name, trunkConfig.maxChannels, trunkConfig.cps, now),
+      trunk,
       pacer: pacer ?? pacerFor(row.dial_mode, Number(row.abandon_target)),
       wrapUpSec: engineSettings(row).wrapUpSec,
       metrics,
       gate,
-      leadOutcomes: new PgLeadOutcomes(app.db, rules.maxAttempts, rules.retry),
+      leadOutcomes,
     },
     plan,
   );
+  const preview =
+    previewConfig &&
+    createPreviewDesk(app.db, previewConfig, {
+      campaignId,
+      hopper,
+      gate,
+      agents,
+      trunk,
+      lease,
+      leadOutcomes,
+      launcher: runner,
+      logger,
+      now,
+    });
+  if (preview) runner.attachDesk(preview);
   await runner.start();
   return {
     runner,
     agents,
     router,
+    preview,
     async stop(drainMs) {
       await runner.stop(drainMs);
       await agents.close();

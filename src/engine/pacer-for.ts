@@ -3,9 +3,9 @@ import { AgentlessPacer, ProgressivePacer } from '../pacing/simple-pacers.js';
 import type { Pacer } from '../pacing/types.js';
 
 /**
- * The pacer a campaign's dial mode asks for. Preview dials one line per ready agent as
- * progressive does (the agent-facing preview step — see the record, then dial or skip — is
- * not built yet); the abandon target is the campaign's own.
+ * The pacer a campaign's dial mode asks for; the abandon target is the campaign's own. Preview
+ * campaigns are not paced: the preview desk (preview-desk.ts) offers a lead to each ready agent
+ * and dials when the agent says so, and the pacer only hears how those calls went.
  */
 export function pacerFor(mode: string, abandonTarget: number): Pacer {
   switch (mode) {

@@ -7,6 +7,8 @@ import { findCampaign } from '../store/repositories/campaigns.js';
 import { submitDisposition } from './dispositions.js';
 import { startCampaignEngine, type CampaignEngine } from './engine.js';
 import type { GatePort } from './ports.js';
+import type { PreviewDesk } from './preview-desk.js';
+import { PreviewError } from './preview-ports.js';
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
@@ -61,7 +63,9 @@ export class EngineRegistry {
 
   async pause(username: string, code: string): Promise<void> {
     const { engine, agent } = await this.session(username);
-    await engine.agents.pause(agent.id, code);
+    // Preview: an offer the agent holds goes back to the list first.
+    if (engine.preview) await engine.preview.pause(agent.id, code);
+    else await engine.agents.pause(agent.id, code);
   }
 
   async resume(username: string): Promise<void> {
@@ -71,7 +75,8 @@ export class EngineRegistry {
 
   async logout(username: string): Promise<void> {
     const { engine, agent } = await this.session(username);
-    await engine.agents.logout(agent.id);
+    if (engine.preview) await engine.preview.logout(agent.id);
+    else await engine.agents.logout(agent.id);
     this.agentCampaign.delete(username);
   }
 
@@ -98,6 +103,14 @@ export class EngineRegistry {
       facts.trunkFreeChannels = engine.runner.pacerState().trunkFreeLines;
     }
     return explainCampaign(this.app.db, c.id, now, facts);
+  }
+
+  /** The preview desk of the campaign the agent is logged in to, and the agent's id. */
+  async previewDesk(username: string): Promise<{ desk: PreviewDesk; agentId: number }> {
+    const { engine, agent } = await this.session(username);
+    if (!engine.preview)
+      throw new PreviewError(`agent ${username}'s campaign is not a preview campaign`, 409);
+    return { desk: engine.preview, agentId: agent.id };
   }
 
   async stopAll(drainMs: number): Promise<void> {

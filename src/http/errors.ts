@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { AgentTransitionError } from '../domain/agent-state.js';
 import { DispositionError } from '../engine/dispositions.js';
+import { PreviewError } from '../engine/preview-ports.js';
 import { NotFoundError } from '../engine/registry.js';
 
 export class HttpError extends Error {
@@ -18,6 +19,8 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (err instanceof HttpError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof NotFoundError) return void reply.status(404).send({ error: err.message });
   if (err instanceof DispositionError) return void reply.status(err.status).send({ error: err.message });
+  if (err instanceof PreviewError)
+    return void reply.status(err.status).send({ error: err.message, ...err.details });
   if (err instanceof AgentTransitionError) return void reply.status(409).send({ error: err.message });
   if (err instanceof ZodError) {
     return void reply

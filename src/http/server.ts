@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { EngineRegistry } from '../engine/registry.js';
 import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
+import { previewHandlers } from './preview-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -92,6 +93,11 @@ export function buildServer(deps: ServerDeps) {
       .parse(req.params);
     return deps.registry.diagnose(id);
   });
+
+  const preview = previewHandlers(deps.registry, agentAction);
+  app.get('/api/agents/:username/offer', preview.offer);
+  app.post('/api/agents/:username/offer/dial', preview.dial);
+  app.post('/api/agents/:username/offer/skip', preview.skip);
 
   app.get('/api/campaigns/:id/live', (req) => {
     requireRole(req, ['supervisor', 'admin']);

@@ -58,9 +58,10 @@ export async function claimLeads(
 }
 
 /**
- * Leads left `dialling` with no call row for their current attempt — claimed, then the process
- * died before dialling. Their attempt was never made, so they are queued again under the same
- * attempt id (a call row, if one appears meanwhile, makes the second hand-off a no-op).
+ * Leads left `dialling` with no call row for their current attempt and no open preview offer —
+ * claimed, then the process died before dialling. Their attempt was never made, so they are
+ * queued again under the same attempt id (a call row, if one appears meanwhile, makes the
+ * second hand-off a no-op).
  */
 export async function strandedAttempts(
   db: Knex,
@@ -73,6 +74,10 @@ export async function strandedAttempts(
     .andWhere('l.updated_at', '<', olderThan)
     .whereNotExists(
       db('calls as c').whereRaw('c.lead_id = l.id and c.attempt = l.attempts').select(db.raw('1')),
+    )
+    // Preview: a lead an agent is reading is not stranded, however long they read.
+    .whereNotExists(
+      db('preview_offers as o').whereRaw(`o.lead_id = l.id and o.status = 'offered'`).select(db.raw('1')),
     )
     .select<{ id: number; phone_e164: string; attempts: number }[]>('l.id', 'l.phone_e164', 'l.attempts');
   return rows

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { COMPLIANCE_PROFILE_NAMES, COMPLIANCE_PROFILES, type CallingWindow } from '../compliance/profiles.js';
+import { engineSettingsSchema } from './engine-settings.js';
 import { CAMPAIGN_PURPOSES } from './purpose.js';
 import { DEFAULT_RETRY_RULES, RETRY_OUTCOMES, type RetryRules } from './retry.js';
 import { surveySchema } from './survey.js';
@@ -86,6 +87,8 @@ export const campaignInputSchema = z
     script: z.string().optional(),
     callerId: e164.optional(),
     callerIdName: z.string().max(15).optional(),
+    /** Engine settings (ring time, wrap-up, AMD, the preview desk), stored in settings.engine. */
+    engine: engineSettingsSchema.optional(),
     ...rulesShape,
     /** Agentless campaigns: what the called person hears (src/domain/campaign/survey.ts). */
     survey: surveySchema.optional(),

@@ -76,6 +76,7 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
   for (const k of RULE_KEYS) if (c[k] !== undefined) settings[k] = c[k];
   // Validated (and defaults filled in) here, once; the engine reads it from settings.survey.
   if (c.survey !== undefined) settings['survey'] = c.survey;
+  if (c.engine) settings['engine'] = c.engine;
   const [row] = (await db('campaigns')
     .insert({
       code: c.code,
