@@ -60,7 +60,8 @@ async function bucketLeads(db: Knex, campaignId: number, now: Date, p: BucketPar
         when exists (select 1 from blacklist b where b.phone_e164 = l.phone_e164) then 'blacklist'
         when exists (select 1 from dnc_entries d where d.phone_e164 = l.phone_e164
                        and d.type = any(:dncTypes::text[]) and (d.expires_at is null or d.expires_at > :now)) then 'dnc'
-        when l.attempts >= :maxAttempts then 'attempts'
+        when l.attempts >= :maxAttempts and not exists (select 1 from callbacks cb where cb.lead_id = l.id
+          and cb.status = 'pending' and cb.due_at <= :now) then 'attempts'
         when :trialOnly and not l.trial_sample then 'not-in-trial-sample'
         when :capDays > 0 and exists (select 1 from leads l2 join campaigns c2 on c2.id = l2.campaign_id
                        where l2.phone_e164 = l.phone_e164 and l2.campaign_id <> l.campaign_id and c2.purpose = :purpose

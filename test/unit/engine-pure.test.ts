@@ -1,7 +1,7 @@
 import { blockingDncType, CAMPAIGN_PURPOSES, dncTypeForRequest } from '../../src/domain/campaign/purpose.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
-import { nextLeadStep } from '../../src/engine/lead-outcomes.js';
+import { nextLeadStep, nextLeadStepWithCallback } from '../../src/engine/lead-outcomes.js';
 import type { AttemptResult } from '../../src/engine/ports.js';
 import { archivePath } from '../../src/recordings/archiver.js';
 import { wavDurationSec } from '../../src/recordings/wav.js';
@@ -95,6 +95,49 @@ function wav(dataBytes: number, byteRate: number, declared = dataBytes): Buffer 
   h.writeUInt32LE(declared, 40);
   return h;
 }
+
+describe('nextLeadStepWithCallback', () => {
+  const at = new Date('2026-06-10T15:00:00Z');
+  const cb = { kind: 'callback' as const, dueAt: at, trialEndsAt: null };
+  const r = (over: Partial<AttemptResult>) => ({ outcome: 'no-answer' as const, abandoned: false, ...over });
+  it.each([
+    ['no answer: still a callback, at the retry time', r({}), 'callback', 'retry'],
+    ['busy: still a callback', r({ outcome: 'busy' }), 'callback', 'retry'],
+    [
+      'reached by an agent: done, callback complete',
+      r({ outcome: 'answered', agentId: 7 }),
+      'done',
+      'complete',
+    ],
+    [
+      'abandoned: not reached, still a callback',
+      r({ outcome: 'answered', abandoned: true }),
+      'callback',
+      'retry',
+    ],
+    [
+      'invalid number: the lead is invalid, the callback missed',
+      r({ outcome: 'invalid-number' }),
+      'invalid',
+      'missed',
+    ],
+    [
+      'refused (window): kept as a callback',
+      r({ outcome: 'not-dialled', gateReason: 'outside-window' }),
+      'callback',
+      'keep',
+    ],
+    [
+      'refused (blacklist): the lead is blocked, the callback missed',
+      r({ outcome: 'not-dialled', gateReason: 'blacklist' }),
+      'blocked',
+      'missed',
+    ],
+  ] as const)('%s', (_name, result, leadStatus, callbackKind) => {
+    const step = nextLeadStepWithCallback(result, cb, 1, 5, DEFAULT_RETRY_RULES, at);
+    expect([step.lead.status, step.callback.kind]).toEqual([leadStatus, callbackKind]);
+  });
+});
 
 describe('wavDurationSec', () => {
   it('reads data bytes over byte rate', () => {

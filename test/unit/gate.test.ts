@@ -201,6 +201,16 @@ describe('evaluateGate: caps, attempts, retries, callbacks, abandons', () => {
       in: { lead: { attempts: 5 } },
       out: { allowed: false, reason: 'max-attempts' },
     },
+    {
+      name: 'attempts used up, but a callback the customer asked for is due now',
+      in: { lead: { attempts: 5, callbackDueAt: ago(0.1) } },
+      out: { allowed: true },
+    },
+    {
+      name: 'attempts used up and the callback is not due yet',
+      in: { lead: { attempts: 5, callbackDueAt: new Date(NOW.getTime() + H) } },
+      out: { allowed: false, reason: 'max-attempts' },
+    },
     { name: 'four of five attempts used', in: { lead: { attempts: 4 } }, out: { allowed: true } },
     {
       name: 'three attempts today (local day) → tomorrow 08:00 EDT',

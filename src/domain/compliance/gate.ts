@@ -36,7 +36,7 @@ export interface GateInput {
     /** Set by retry rules; the lead may not be dialled before it. */
     nextAttemptAt?: Date | null;
     lastAbandonedAt?: Date | null;
-    /** A pending callback/second-confirmation for this lead that is due later. */
+    /** The lead's earliest pending callback/second-confirmation (due later, or due now). */
     callbackDueAt?: Date | null;
   };
   rules: GateRules;
@@ -76,7 +76,10 @@ function permanentBlock(i: GateInput): GateReason | undefined {
   if (i.blacklisted) return 'blacklist';
   const dnc = blockingDncType(i.rules.purpose, i.dncHits);
   if (dnc) return `dnc:${dnc}`;
-  if (i.lead.attempts >= i.rules.maxAttempts) return 'max-attempts';
+  // A scheduled call that is due (a callback the customer asked for, the second confirmation a
+  // trial product requires) is made even when the lead's ordinary attempts are used up.
+  const scheduledCallDue = i.lead.callbackDueAt != null && i.lead.callbackDueAt <= i.now;
+  if (i.lead.attempts >= i.rules.maxAttempts && !scheduledCallDue) return 'max-attempts';
   return undefined;
 }
 
