@@ -5,6 +5,7 @@ import type { Pacer, PacerDecision, PacerState } from '../pacing/types.js';
 import type { Metrics } from '../metrics.js';
 import type { Hopper } from '../queues/hopper.js';
 import type { Lease } from '../queues/lease.js';
+import { OWNER_ABSENT_RETRY_MS, OWNER_BUSY_RETRY_MS } from '../domain/preview/offer-rules.js';
 import { recoverRecordings } from '../recordings/recovery.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
 import { loadPacerHistory } from '../store/pacer-history.js';
@@ -330,12 +331,23 @@ export class CampaignRunner {
         await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
         return;
       }
-      const needsAgent = this.plan.mode === 'preview' || this.plan.mode === 'progressive';
+      const owned = !presetAgent && this.plan.mode !== 'agentless' ? attempt.ownerAgentId : undefined;
+      // An owned lead (confidential assignment, agent-owned callback) is dialled only with its
+      // owner reserved first, in every mode: nobody else may see the record, and no abandon.
+      const needsAgent =
+        owned !== undefined || this.plan.mode === 'preview' || this.plan.mode === 'progressive';
       const reservedAgent =
-        presetAgent ?? (needsAgent ? this.deps.agents.reserveNext(attempt.callId) : undefined);
+        presetAgent ??
+        (owned !== undefined
+          ? this.reserveOwner(owned, attempt.callId)
+          : needsAgent
+            ? this.deps.agents.reserveNext(attempt.callId)
+            : undefined);
       if (reservedAgent) releasePending();
       if (needsAgent && !reservedAgent) {
-        // The agent went away between the decision and now: give the attempt back.
+        // No agent for it now (the agent went away, or the owner is busy or absent): give the
+        // attempt back, for when it can go to them.
+        const wait = owned === undefined ? 0 : this.ownerWaitMs(owned);
         await this.deps.leadOutcomes.finish(
           {
             callId: attempt.callId,
@@ -344,7 +356,8 @@ export class CampaignRunner {
             outcome: 'not-dialled',
             abandoned: false,
             liveAnswer: false,
-            nextEligibleAt: new Date(this.deps.now()),
+            gateReason: owned === undefined ? undefined : 'owner-not-ready',
+            nextEligibleAt: new Date(this.deps.now() + wait),
           },
           this.plan.id,
           new Date(this.deps.now()),
@@ -367,6 +380,20 @@ export class CampaignRunner {
     } finally {
       releasePending();
     }
+  }
+
+  /** Reserves the lead's owner when they are ready here. */
+  private reserveOwner(agentId: number, callId: string): AgentSession | undefined {
+    const owner = this.deps.agents.get(agentId);
+    if (owner?.status.state !== 'ready') return undefined;
+    return this.deps.agents.reserve(owner, callId) ? owner : undefined;
+  }
+
+  /** How long an owned lead waits before it is looked at again: shorter when the owner is here. */
+  private ownerWaitMs(agentId: number): number {
+    const owner = this.deps.agents.get(agentId);
+    const here = owner !== undefined && owner.status.state !== 'logged-out';
+    return here ? OWNER_BUSY_RETRY_MS : OWNER_ABSENT_RETRY_MS;
   }
 
   private observe(r: AttemptResult): void {

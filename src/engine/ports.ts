@@ -7,6 +7,11 @@ export interface DialAttempt {
   leadId: number;
   attempt: number;
   phone: string;
+  /**
+   * The one agent this lead may go to: its confidential assignment (`leads.assigned_agent_id`),
+   * else the owner of its pending callback. Absent: any agent.
+   */
+  ownerAgentId?: number;
 }
 
 export type GateVerdict = { allowed: true } | { allowed: false; reason: string; nextEligibleAt?: Date };

@@ -13,6 +13,30 @@ interface ClaimRow {
   phone_e164: string;
   attempts: number;
   status_before: string;
+  owner: number | null;
+}
+
+/**
+ * The one agent a lead may go to: its confidential assignment first, else the owner of its
+ * earliest pending callback (SQL over `leads l`).
+ */
+const OWNER_SQL = `coalesce(l.assigned_agent_id, (select cb.agent_id from callbacks cb
+   where cb.lead_id = l.id and cb.status = 'pending' and cb.agent_id is not null
+   order by cb.due_at limit 1))`;
+
+function toAttempt(
+  campaignId: number,
+  r: { id: number; phone_e164: string; attempts: number; owner: number | null },
+) {
+  const attempt: DialAttempt = {
+    callId: attemptId(campaignId, r.id, r.attempts),
+    campaignId,
+    leadId: r.id,
+    attempt: r.attempts,
+    phone: r.phone_e164,
+  };
+  if (r.owner !== null) attempt.ownerAgentId = r.owner;
+  return attempt;
 }
 
 /**
@@ -42,17 +66,11 @@ export async function claimLeads(
         set status = 'dialling', attempts = l.attempts + 1, updated_at = :now
        from picked
       where l.id = picked.id
-  returning l.id, l.phone_e164, l.attempts, picked.status as status_before`,
+  returning l.id, l.phone_e164, l.attempts, picked.status as status_before, ${OWNER_SQL} as owner`,
     { campaignId, limit, now },
   );
   return rows.map((r) => ({
-    attempt: {
-      callId: attemptId(campaignId, r.id, r.attempts),
-      campaignId,
-      leadId: r.id,
-      attempt: r.attempts,
-      phone: r.phone_e164,
-    },
+    attempt: toAttempt(campaignId, r),
     priority: r.status_before === 'callback' ? 1 : r.attempts > 1 ? 2 : 3,
   }));
 }
@@ -79,26 +97,32 @@ export async function strandedAttempts(
     .whereNotExists(
       db('preview_offers as o').whereRaw(`o.lead_id = l.id and o.status = 'offered'`).select(db.raw('1')),
     )
-    .select<{ id: number; phone_e164: string; attempts: number }[]>('l.id', 'l.phone_e164', 'l.attempts');
+    .select<{ id: number; phone_e164: string; attempts: number; owner: number | null }[]>(
+      'l.id',
+      'l.phone_e164',
+      'l.attempts',
+      db.raw(`${OWNER_SQL} as owner`),
+    );
   return rows
-    .map((r) => ({
-      attempt: {
-        callId: attemptId(campaignId, r.id, r.attempts),
-        campaignId,
-        leadId: r.id,
-        attempt: r.attempts,
-        phone: r.phone_e164,
-      },
-      priority: 2,
-    }))
+    .map((r) => ({ attempt: toAttempt(campaignId, r), priority: 2 }))
     .filter((c) => !inFlight.has(c.attempt.callId));
 }
 
-/** Puts queued-but-undialled leads back (campaign paused/stopped): their attempt is returned. */
+/**
+ * Puts queued-but-undialled leads back (campaign paused/stopped): their attempt is returned, and
+ * a lead with a pending scheduled call is a `callback` again (its priority kept).
+ */
 export async function returnLeads(db: Knex, leadIds: number[], now: Date): Promise<void> {
   if (leadIds.length === 0) return;
-  await db('leads')
-    .whereIn('id', leadIds)
-    .where({ status: 'dialling' })
-    .update({ status: 'scheduled', attempts: db.raw('greatest(attempts - 1, 0)'), updated_at: now });
+  await db('leads as l')
+    .whereIn('l.id', leadIds)
+    .where({ 'l.status': 'dialling' })
+    .update({
+      status: db.raw(
+        `case when exists (select 1 from callbacks cb where cb.lead_id = l.id and cb.status = 'pending')
+              then 'callback' else 'scheduled' end`,
+      ),
+      attempts: db.raw('greatest(l.attempts - 1, 0)'),
+      updated_at: now,
+    });
 }
