@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { budgetMultiplier, PredictivePacer, safetyMargin } from '../../../src/pacing/predictive.js';
 import { FixedRatioPacer, progressiveLines, ProgressivePacer } from '../../../src/pacing/simple-pacers.js';
 import type { AgentView, PacerState } from '../../../src/pacing/types.js';
-import { adaptLevel, VicidialAdaptivePacer } from '../../../src/pacing/vicidial-adaptive.js';
+import type { DropLimitMode } from '../../../src/pacing/vicidial-adaptive.js';
+import {
+  adaptLevel,
+  applyDropRules,
+  hourMinute,
+  taperedRate,
+  VicidialAdaptivePacer,
+} from '../../../src/pacing/vicidial-adaptive.js';
 
 const zero = { humans: 0, abandons: 0 };
 
@@ -124,27 +131,111 @@ describe('VICIdial adaptive', () => {
     [1, 0, 5, 10, cfg, 1],
     [2, 0, 2, 10, cfg, 1.6],
     [1, 1, 0, 10, { ...cfg, intensity: 40 }, 1.14],
+    [2, 0, 2, 10, { ...cfg, intensity: 40 }, 1.76],
     [1, 2, 0, 10, { ...cfg, diffTarget: -1 }, 1.1],
     [2.9, 10, 0, 10, cfg, 3],
+    [1.5, 1, 0, 3, cfg, 2],
+    [1.2345, 0.1, 0, 10, cfg, 1.247],
   ])('level %d, idle %d, waiting %d, agents %d → %d', (level, idle, waiting, agents, c, expected) =>
     expect(adaptLevel(level, idle, waiting, agents, c)).toBeCloseTo(expected, 12),
   );
 
-  it('dials on 2.5 s rounds and drops to level 1 (HARD_LIMIT) when today is over the target', () => {
-    const p = new VicidialAdaptivePacer();
+  it.each([
+    [1700, 900, 800, 0.8],
+    [2100, 900, 1200, 1],
+    [2100, 1100, 1000, 1],
+    [1700, 930, 770, 0.77],
+    [1700, 1630, 70, 0.07],
+    [1700, 1730, -30, -0.03],
+  ])('tapered rate, latest %d at %d → left %d, rate %d', (latest, now, left, rate) => {
+    const t = taperedRate(latest, now);
+    expect(t.left).toBe(left);
+    expect(t.rate).toBeCloseTo(rate, 12);
+  });
+
+  it.each([
+    [0, 32_400, 900],
+    [8 * 3600 - 60, 32_400, 1659],
+    [86_400 + 1800, 0, 30],
+  ])('server clock at %d s with offset %d → %d', (now, off, hhmm) => expect(hourMinute(now, off)).toBe(hhmm));
+
+  const quiet = { callsOne: 10, callsToday: 500, dropsOnePct: 0, dropsAnswersTodayPct: 2 };
+  const over = { ...quiet, dropsAnswersTodayPct: 3.5 };
+  const rate = (r: number) => ({ left: 500, rate: r });
+  it.each([
+    ['under target: unchanged', 2.4, quiet, 'HARD_LIMIT', rate(1), 2.4],
+    ['HARD_LIMIT over target → 1', 2.4, over, 'HARD_LIMIT', rate(1), 1],
+    ['AVERAGE over target → half', 2.4, over, 'AVERAGE', rate(1), 1.2],
+    ['AVERAGE never below 1', 1.6, over, 'AVERAGE', rate(1), 1],
+    ['TAPERED over target → × rate', 2.4, over, 'TAPERED', rate(0.5), 1.2],
+    ['TAPERED with > 1000 HHMM left: no cut', 2.4, over, 'TAPERED', rate(1), 2.4],
+    ['TAPERED past the latest time → 1', 2.4, over, 'TAPERED', { left: -5, rate: -0.005 }, 1],
+    ['≤ 50 calls today: no daily rule', 2.4, { ...over, callsToday: 50 }, 'HARD_LIMIT', rate(1), 2.4],
+    [
+      '> 20 calls and > 50% dropped last minute → half',
+      2.4,
+      { ...quiet, callsOne: 21, dropsOnePct: 51 },
+      'HARD_LIMIT',
+      rate(1),
+      1.2,
+    ],
+    [
+      '20 calls last minute: no minute rule',
+      2.4,
+      { ...quiet, callsOne: 20, dropsOnePct: 90 },
+      'HARD_LIMIT',
+      rate(1),
+      2.4,
+    ],
+    [
+      'both rules: half then half (AVERAGE)',
+      3,
+      { ...over, callsOne: 30, dropsOnePct: 60 },
+      'AVERAGE',
+      rate(1),
+      1,
+    ],
+  ] as const)('%s', (_name, level, d, mode, t, expected) =>
+    expect(applyDropRules(level, d, { mode, dropTargetPercent: 3 }, t)).toBeCloseTo(expected, 12),
+  );
+
+  /** Idle agents for a minute push the level up; then today's drop % is over the target. */
+  function overTarget(mode: DropLimitMode, clockOffsetSeconds = 0): { before: number; after: number } {
+    const p = new VicidialAdaptivePacer({ mode, latestServerTime: 1700, clockOffsetSeconds });
     const idle = state(ready(10), { now: 0 });
-    for (let t = 0; t < 60; t++) p.decide({ ...idle, now: t }); // idle agents push the level up
+    for (let t = 0; t < 60; t++) p.decide({ ...idle, now: t });
     const up = p.decide({ ...idle, now: 62.5 });
-    expect(up.inputs.level).toBeGreaterThan(1);
-    expect(p.decide({ ...idle, now: 63 }).lines).toBe(0); // between rounds
-    const over = { humans: 100, abandons: 5 };
-    const bad = state(ready(10), {
-      now: 120,
-      ledger: { lastMinute: zero, today: over, last24h: over, last30d: over },
+    expect(p.decide({ ...idle, now: 63 }).lines).toBe(0); // between 2.5 s rounds
+    for (let i = 0; i < 60; i++)
+      p.observe({ type: 'dial-resolved', now: 64 + i / 10, routed: false, delaySeconds: 20 });
+    const bad = { humans: 100, abandons: 5 };
+    const s = state(ready(10), {
+      now: 121,
+      ledger: { lastMinute: zero, today: bad, last24h: bad, last30d: bad },
     });
-    p.decide(bad);
-    const after = p.decide({ ...bad, now: 140 }); // drop % re-read every 60 s, level every 15 s
-    expect(after.inputs.level).toBe(1);
-    expect(after.lines).toBe(10);
+    p.decide(s); // drops re-read every 60 s, level every 15 s
+    const after = p.decide({ ...s, now: 136 });
+    return { before: Number(up.inputs.level), after: Number(after.inputs.level) };
+  }
+
+  it('HARD_LIMIT drops to level 1 when today is over the target', () => {
+    const r = overTarget('HARD_LIMIT');
+    expect(r.before).toBeGreaterThan(1);
+    expect(r.after).toBe(1);
+  });
+
+  it('TAPERED cuts by the HHMM rate (17:00 latest, 09:02 now → × 0.798)', () => {
+    const r = overTarget('TAPERED', 9 * 3600);
+    // 09:02 against a 17:00 latest time: × 0.798 each 15 s round while over the target.
+    expect(r.after).toBeLessThan(r.before);
+    expect(r.after).toBeGreaterThan(1);
+  });
+
+  it('counts only dials resolved today and in the last minute', () => {
+    const p = new VicidialAdaptivePacer();
+    for (let i = 0; i < 60; i++)
+      p.observe({ type: 'dial-resolved', now: 86_000 + i, routed: false, delaySeconds: 20 });
+    const d = p.decide(state(ready(2), { now: 86_400 + 10 }));
+    expect(d.inputs.callsToday).toBe(0);
   });
 });
