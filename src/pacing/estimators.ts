@@ -90,6 +90,21 @@ export class SampleWindow {
     return this.table[i] ?? 1;
   }
 
+  /**
+   * The CDF as a plain function over a frozen table: for a caller that queries it many times
+   * between additions (the pacer's forecast), it skips the staleness check of `cdf`.
+   */
+  cdfFunction(): (x: number) => number {
+    this.view();
+    const table = this.table;
+    const step = this.resolution;
+    return (x) => {
+      const i = Math.floor(x / step);
+      if (i < 0 || table.length === 0) return 0;
+      return i < table.length ? (table[i] ?? 1) : 1;
+    };
+  }
+
   /** Smallest sample with at least a fraction q of samples ≤ it. */
   quantile(q: number): number {
     const s = this.view();
@@ -106,7 +121,8 @@ export class SampleWindow {
   private view(): number[] {
     const every = this.ring.length < 50 ? 1 : Math.ceil(this.capacity / 20);
     if (this.stale >= every) {
-      this.sorted = [...this.ring].sort((a, b) => a - b);
+      // A typed array sorts numerically without a comparator call per comparison.
+      this.sorted = Array.from(Float64Array.from(this.ring).sort());
       this.stale = 0;
       this.table = tabulate(this.sorted, this.resolution);
     }

@@ -1,4 +1,4 @@
-import { smoothedRate } from './abandon-ledger.js';
+import { perDialAllowance, safetyMargin, windowSlack } from './budget.js';
 import { DecayingBeta, SampleWindow } from './estimators.js';
 import { abandonProbability, demandWithinEach, supplyWithinEach } from './forecast.js';
 import type { DialModel, GridPoint, HandleModel } from './forecast.js';
@@ -8,7 +8,7 @@ import { progressiveLines } from './simple-pacers.js';
 
 /** Tunables of the predictive pacer; defaults are the benchmarked ones. */
 export interface PredictiveConfig {
-  /** Promise: abandons ÷ human answers in every window (0.03 = US 3%). */
+  /** Promise: abandons ÷ human answers in every 24 h and 30-day window (0.03 = US 3%). */
   abandonTarget: number;
   /** Seconds a routed customer may wait for an agent (2 s rule). */
   graceSeconds: number;
@@ -24,6 +24,12 @@ export interface PredictiveConfig {
   minHandleSamples: number;
   /** Standard deviations added to the answer-rate estimate. */
   z: number;
+  /** Budget rule (src/pacing/budget.ts): abandons of slack kept, and the growth scale above it. */
+  reserveAbandons: number;
+  budgetScale: number;
+  budgetGain: number;
+  /** Largest P(abandon | routed) one dial may carry. */
+  maxAllowance: number;
 }
 
 export const DEFAULT_PREDICTIVE: PredictiveConfig = {
@@ -36,40 +42,11 @@ export const DEFAULT_PREDICTIVE: PredictiveConfig = {
   minRoutedSamples: 20,
   minHandleSamples: 10,
   z: 2,
+  reserveAbandons: 2,
+  budgetScale: 10,
+  budgetGain: 3,
+  maxAllowance: 0.5,
 };
-
-/** Inputs to the safety margin, kept separate so it is a pure, table-testable rule. */
-export interface MarginInputs {
-  activeAgents: number;
-  /** |fast − slow| ÷ slow answer-rate estimate. */
-  drift: number;
-  /** Effective routed-dial samples. */
-  routedSamples: number;
-}
-
-/**
- * Fraction of the target held back. Small teams get more (supply is lumpy: one long call is a
- * large share of capacity), drifting answer rates and thin samples too.
- */
-export function safetyMargin(m: MarginInputs): number {
-  const team = 0.5 / Math.sqrt(Math.max(1, m.activeAgents));
-  const drift = Math.min(0.3, m.drift);
-  const thin = Math.min(0.3, 3 / Math.sqrt(Math.max(1, m.routedSamples)));
-  return Math.min(0.9, 0.1 + team + drift + thin);
-}
-
-/**
- * How much of the per-call abandon allowance the ledger still grants: MAX_MULTIPLIER × the goal
- * while the worst window is under half the goal, falling linearly to 0 (progressive) as it
- * reaches the goal. A single dial may exceed the goal because most dials are placed when
- * agents are plentiful and carry far less risk; the window feedback keeps the average honest.
- */
-/** Largest multiple of the goal a single dial's abandon probability may reach while windows have slack. */
-const MAX_MULTIPLIER = 3;
-export function budgetMultiplier(worstWindowRate: number, goal: number): number {
-  if (goal <= 0) return 0;
-  return Math.min(MAX_MULTIPLIER, Math.max(0, 2 * MAX_MULTIPLIER * (1 - worstWindowRate / goal)));
-}
 
 /** The predictive pacer: estimates online, forecasts agent supply, dials to an abandon budget. */
 export class PredictivePacer implements Pacer {
@@ -121,17 +98,15 @@ export class PredictivePacer implements Pacer {
     const drift = Math.abs(pFast - pSlow) / Math.max(1e-6, pSlow);
     // Over-estimating the answer rate only costs occupancy; under-estimating costs abandons.
     const pUse = Math.min(1, Math.max(pFast, pSlow) + this.cfg.z * this.fast.sd);
-    const margin = safetyMargin({ activeAgents: active, drift, routedSamples: this.fast.effectiveN * pFast });
-    const goal = this.cfg.abandonTarget * (1 - margin);
-    const worst = Math.max(
-      smoothedRate(s.ledger.today, goal / 2, 50),
-      smoothedRate(s.ledger.last24h, goal / 2, 50),
-      smoothedRate(s.ledger.last30d, goal / 2, 50),
-    );
-    const tau = goal * budgetMultiplier(worst, goal);
-    const inputs = { ...base, pFast, pSlow, pUse, drift, margin, goal, worstWindow: worst, tau };
-    if (tau < goal * 0.05) {
-      return { lines: floor, reason: 'abandon budget spent: progressive fallback', inputs };
+    const margin = safetyMargin({ drift, routedSamples: this.routedDelay.count });
+    const budget = this.budget(s, margin);
+    const inputs = { ...base, pFast, pSlow, pUse, drift, margin, ...budget.inputs };
+    if (budget.tau <= 0) {
+      return {
+        lines: floor,
+        reason: `no abandon budget above the reserve (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window, reserve ${this.cfg.reserveAbandons}): progressive`,
+        inputs,
+      };
     }
     const grid = this.buildGrid(s, pUse);
     const cap = Math.min(
@@ -143,7 +118,7 @@ export class PredictivePacer implements Pacer {
     let hi = Math.max(0, cap);
     while (lines < hi) {
       const mid = (lines + hi + 1) >>> 1;
-      if (abandonProbability(grid, mid - 1) <= tau) lines = mid;
+      if (abandonProbability(grid, mid - 1) <= budget.tau) lines = mid;
       else hi = mid - 1;
     }
     const lastP = lines > 0 ? abandonProbability(grid, lines - 1) : 0;
@@ -153,22 +128,40 @@ export class PredictivePacer implements Pacer {
       reason:
         lines === cap && cap > 0
           ? 'line cap reached'
-          : `dial while P(no agent in ${this.cfg.graceSeconds}s) ≤ ${tau.toFixed(4)}`,
+          : `dial while P(no agent in ${this.cfg.graceSeconds}s) ≤ ${budget.tau.toFixed(4)} (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window)`,
       inputs: { ...inputs, cap, marginalAbandon: lastP },
     };
   }
 
+  /** The budget rule on the ledger's 24 h and 30-day windows, less the model margin. */
+  private budget(s: PacerState, margin: number) {
+    const c = this.cfg;
+    const slack24h = windowSlack(s.ledger.last24h, c.abandonTarget);
+    const slack30d = windowSlack(s.ledger.last30d, c.abandonTarget);
+    const slack = Math.min(slack24h, slack30d);
+    const rule = {
+      target: c.abandonTarget,
+      reserve: c.reserveAbandons,
+      scale: c.budgetScale,
+      gain: c.budgetGain,
+      maxAllowance: c.maxAllowance,
+    };
+    const tau = perDialAllowance(slack, rule) * (1 - margin);
+    const window = slack24h <= slack30d ? '24 h' : '30-day';
+    return { tau, slack, window, inputs: { slack24h, slack30d, reserve: c.reserveAbandons, tau } };
+  }
+
   private buildGrid(s: PacerState, pRouted: number): GridPoint[] {
     const handle: HandleModel = {
-      talkCdf: (x) => this.talk.cdf(x),
-      wrapCdf: (x) => this.wrap.cdf(x),
+      talkCdf: this.talk.cdfFunction(),
+      wrapCdf: this.wrap.cdfFunction(),
       meanTalk: this.talk.mean,
       meanWrap: this.wrap.mean,
     };
     const dial: DialModel = {
       pRouted,
-      routedCdf: (x) => this.routedDelay.cdf(x),
-      allCdf: (x) => this.allDelay.cdf(x),
+      routedCdf: this.routedDelay.cdfFunction(),
+      allCdf: this.allDelay.cdfFunction(),
     };
     const n = this.cfg.gridPoints;
     const qs = Array.from({ length: n }, (_, j) => (j + 0.5) / n);

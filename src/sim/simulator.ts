@@ -1,5 +1,5 @@
 import { AbandonLedger } from '../pacing/abandon-ledger.js';
-import type { AgentView, LedgerView, Pacer, PacerState } from '../pacing/types.js';
+import type { AgentView, LedgerView, Pacer, PacerState, RingingCall } from '../pacing/types.js';
 import { EventHeap } from './heap.js';
 import { bump, emptyCounters, summarise } from './metrics.js';
 import type { RunCounters, RunSummary } from './metrics.js';
@@ -60,6 +60,8 @@ class Simulation {
   private readonly heap = new EventHeap<SimEvent>();
   private readonly ledger = new AbandonLedger(60);
   private agents: Agent[] = [];
+  private readonly agentViews: AgentView[] = [];
+  private readonly ringViews: RingingCall[] = [];
   private readonly ringing = new Set<Dial>();
   private queue: Customer[] = [];
   private now = 0;
@@ -137,16 +139,35 @@ class Simulation {
     for (let i = 0; i < lines; i++) this.dial();
   }
 
+  /**
+   * What the engine would show the pacer. The view objects are rewritten in place on every
+   * decision (allocating them dominated the run time): a pacer must not keep them past
+   * `decide` — none does, and the engine hands out fresh arrays anyway.
+   */
   private pacerState(): PacerState {
-    const agents: AgentView[] = [];
+    const agents = this.agentViews;
+    let n = 0;
     let connected = 0;
     for (const a of this.agents) {
       if (a.phase === 'logged-out' || a.leaving) continue;
       if (a.phase === 'on-call') connected++;
-      agents.push({ state: a.phase, secondsInState: this.now - a.since });
+      const v = agents[n];
+      if (v) {
+        v.state = a.phase;
+        v.secondsInState = this.now - a.since;
+      } else agents.push({ state: a.phase, secondsInState: this.now - a.since });
+      n++;
     }
-    const ringing = [];
-    for (const d of this.ringing) ringing.push({ ageSeconds: this.now - d.at });
+    agents.length = n;
+    const ringing = this.ringViews;
+    let k = 0;
+    for (const d of this.ringing) {
+      const v = ringing[k];
+      if (v) v.ageSeconds = this.now - d.at;
+      else ringing.push({ ageSeconds: this.now - d.at });
+      k++;
+    }
+    ringing.length = k;
     const waiting = this.waitingCount();
     return {
       now: this.now,
@@ -155,7 +176,7 @@ class Simulation {
       waitingCustomers: waiting,
       connectedCalls: connected,
       ledger: this.ledgerView(),
-      trunkFreeLines: Math.max(0, this.s.trunkLines - ringing.length - waiting - connected),
+      trunkFreeLines: Math.max(0, this.s.trunkLines - k - waiting - connected),
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetMultiplier, PredictivePacer, safetyMargin } from '../../../src/pacing/predictive.js';
+import { PredictivePacer } from '../../../src/pacing/predictive.js';
 import { FixedRatioPacer, progressiveLines, ProgressivePacer } from '../../../src/pacing/simple-pacers.js';
 import type { AgentView, PacerState } from '../../../src/pacing/types.js';
 import type { DropLimitMode } from '../../../src/pacing/vicidial-adaptive.js';
@@ -58,29 +58,9 @@ describe('fixed ratio', () => {
   });
 });
 
-describe('safetyMargin', () => {
-  it.each([
-    [{ activeAgents: 100, drift: 0, routedSamples: 10_000 }, 0.1 + 0.05 + 0.03],
-    [{ activeAgents: 4, drift: 0, routedSamples: 10_000 }, 0.1 + 0.25 + 0.03],
-    [{ activeAgents: 100, drift: 0.2, routedSamples: 10_000 }, 0.1 + 0.05 + 0.2 + 0.03],
-    [{ activeAgents: 1, drift: 1, routedSamples: 1 }, 0.9],
-  ])('%j → %d', (m, expected) => expect(safetyMargin(m)).toBeCloseTo(expected, 12));
-});
-
-describe('budgetMultiplier', () => {
-  it.each([
-    [0, 0.02, 3],
-    [0.01, 0.02, 3],
-    [0.015, 0.02, 1.5],
-    [0.02, 0.02, 0],
-    [0.05, 0.02, 0],
-    [0, 0, 0],
-  ])('worst %d, goal %d → %d', (w, g, m) => expect(budgetMultiplier(w, g)).toBeCloseTo(m, 12));
-});
-
 /** Teaches the pacer a stationary world: 25% routed at 10 s, the rest failing at 20 s; talk 100 s. */
-function trained(): PredictivePacer {
-  const p = new PredictivePacer();
+function trained(cfg: ConstructorParameters<typeof PredictivePacer>[0] = {}): PredictivePacer {
+  const p = new PredictivePacer(cfg);
   for (let i = 0; i < 400; i++) {
     const routed = i % 4 === 0;
     p.observe({ type: 'dial-resolved', now: i, routed, delaySeconds: routed ? 8 + (i % 5) : 20 });
@@ -101,26 +81,53 @@ describe('PredictivePacer', () => {
     expect(d.reason).toMatch(/warming up/);
   });
 
-  it('dials ahead of free agents once it has estimates (more lines than ready agents)', () => {
-    const d = trained().decide(state([...ready(2), ...talking(18, 90)]));
+  /** A 24 h and 30-day window with 20 abandons of slack at 3%. */
+  const roomy = { humans: 10_000, abandons: 280 };
+  const slackLedger = { lastMinute: zero, today: roomy, last24h: roomy, last30d: roomy };
+
+  it('dials ahead of free agents once it has estimates and slack (more lines than ready agents)', () => {
+    const d = trained().decide(state([...ready(2), ...talking(18, 90)], { ledger: slackLedger }));
     expect(d.lines).toBeGreaterThan(2);
     expect(d.inputs.pUse).toBeGreaterThan(0.25);
     expect(d.reason).toMatch(/P\(no agent/);
   });
 
   it('dials nothing extra when every agent is early in a long call', () => {
-    const d = trained().decide(state(talking(20, 1)));
+    const d = trained().decide(state(talking(20, 1), { ledger: slackLedger }));
     expect(d.lines).toBe(0);
   });
 
-  it('falls back to progressive when a window is at the target', () => {
-    const over = { humans: 1_000, abandons: 30 };
+  it('falls back to progressive when a window has no slack above the reserve', () => {
+    // 1,000 answers at 3% allow 30 abandons; 27 leave a slack of 3, under a reserve of 4.
+    const tight = { humans: 1_000, abandons: 27 };
     const s = state([...ready(2), ...talking(18, 90)], {
-      ledger: { lastMinute: zero, today: zero, last24h: zero, last30d: over },
+      ledger: { lastMinute: zero, today: tight, last24h: tight, last30d: roomy },
     });
-    const d = trained().decide(s);
+    const d = trained({ reserveAbandons: 4 }).decide(s);
     expect(d.lines).toBe(2);
-    expect(d.reason).toMatch(/fallback/);
+    expect(d.reason).toMatch(
+      /no abandon budget above the reserve \(3\.0 abandons of slack in the 24 h window, reserve 4\)/,
+    );
+    expect(d.inputs.slack24h).toBeCloseTo(3, 12);
+    expect(d.inputs.slack30d).toBeCloseTo(20, 12);
+  });
+
+  it('dials more as the slack grows (the budget rule, end to end)', () => {
+    const agents = [...ready(2), ...talking(18, 90)];
+    const lines = (slackAbandons: number): number => {
+      const w = { humans: 10_000, abandons: 300 - slackAbandons };
+      return trained().decide(
+        state(agents, { ledger: { lastMinute: zero, today: w, last24h: w, last30d: w } }),
+      ).lines;
+    };
+    expect(lines(5)).toBeLessThan(lines(15));
+    expect(lines(15)).toBeLessThanOrEqual(lines(40));
+  });
+
+  it('is progressive at a 0% target, and on a fresh campaign until answers build slack', () => {
+    const agents = [...ready(2), ...talking(18, 90)];
+    expect(trained({ abandonTarget: 0 }).decide(state(agents, { ledger: slackLedger })).lines).toBe(2);
+    expect(trained().decide(state(agents)).lines).toBe(2);
   });
 });
 
