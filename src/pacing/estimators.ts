@@ -47,7 +47,7 @@ export class DecayingBeta {
 export class SampleWindow {
   private readonly ring: number[] = [];
   private next = 0;
-  private sorted: number[] = [];
+  private sorted: Float64Array = new Float64Array(0);
   private stale = 0;
   private sum = 0;
 
@@ -118,11 +118,11 @@ export class SampleWindow {
    * with 1/20 of the window new, so the sorted copy is refreshed after that many additions
    * (every addition while the window is small).
    */
-  private view(): number[] {
+  private view(): Float64Array {
     const every = this.ring.length < 50 ? 1 : Math.ceil(this.capacity / 20);
     if (this.stale >= every) {
       // A typed array sorts numerically without a comparator call per comparison.
-      this.sorted = Array.from(Float64Array.from(this.ring).sort());
+      this.sorted = Float64Array.from(this.ring).sort();
       this.stale = 0;
       this.table = tabulate(this.sorted, this.resolution);
     }
@@ -131,7 +131,7 @@ export class SampleWindow {
 }
 
 /** table[i] = share of samples ≤ i·step, up to the largest sample. */
-export function tabulate(sorted: readonly number[], step: number): number[] {
+export function tabulate(sorted: ArrayLike<number>, step: number): number[] {
   const n = sorted.length;
   const max = sorted[n - 1];
   if (max === undefined) return [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PredictivePacer } from '../../../src/pacing/predictive.js';
+import { largestAllowed, PredictivePacer } from '../../../src/pacing/predictive.js';
 import { FixedRatioPacer, progressiveLines, ProgressivePacer } from '../../../src/pacing/simple-pacers.js';
 import type { AgentView, PacerState } from '../../../src/pacing/types.js';
 import type { DropLimitMode } from '../../../src/pacing/vicidial-adaptive.js';
@@ -244,5 +244,34 @@ describe('VICIdial adaptive', () => {
       p.observe({ type: 'dial-resolved', now: 86_000 + i, routed: false, delaySeconds: 20 });
     const d = p.decide(state(ready(2), { now: 86_400 + 10 }));
     expect(d.inputs.callsToday).toBe(0);
+  });
+});
+
+describe('largestAllowed (how many extra lines pass the per-dial allowance)', () => {
+  it.each([
+    [0, 5, 0],
+    [10, 0, 0],
+    [10, 1, 1],
+    [10, 3, 3],
+    [10, 4, 4],
+    [10, 9, 9],
+    [10, 10, 10],
+    [10, 50, 10],
+    [1, 1, 1],
+    [300, 137, 137],
+  ])('cap %d, ok up to %d → %d', (cap, limit, expected) => {
+    const asked: number[] = [];
+    const got = largestAllowed(cap, (k) => {
+      asked.push(k);
+      return k <= limit;
+    });
+    expect(got).toBe(expected);
+    expect(asked.every((k) => k >= 1 && k <= cap)).toBe(true);
+  });
+
+  it('asks only a few times for a small answer under a big cap', () => {
+    let n = 0;
+    largestAllowed(300, (k) => (n++, k <= 2));
+    expect(n).toBeLessThanOrEqual(4);
   });
 });
