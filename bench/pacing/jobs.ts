@@ -4,12 +4,15 @@ import type { Pacer } from '../../src/pacing/types.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { simulate } from '../../src/sim/simulator.js';
 import type { RunResult } from '../../src/sim/simulator.js';
-import { POLICIES } from './policies.js';
+import { POLICIES, vicidial } from './policies.js';
 
 /** One simulated run, as sent to a worker: plain data (structured-cloned). */
 export interface Job {
   scenario: Scenario;
-  /** A name from POLICIES, or 'ratio' for a fixed dial ratio `ratio` (the frontier). */
+  /**
+   * A name from POLICIES; 'ratio' for a fixed dial ratio `ratio` (the frontier); 'vicidial-tuned'
+   * for ADAPT_TAPERED with its maximum dial level set to `ratio`.
+   */
   policy: string;
   ratio?: number;
   /** For 'predictive': an abandon target other than the bench's (the matched comparison). */
@@ -22,6 +25,7 @@ export interface Job {
 
 function pacerFor(job: Job): Pacer {
   if (job.policy === 'ratio') return new FixedRatioPacer(job.ratio ?? 1);
+  if (job.policy === 'vicidial-tuned') return vicidial('TAPERED', job.scenario, job.ratio);
   if (job.policy === 'predictive' && job.abandonTarget !== undefined)
     return new PredictivePacer({ abandonTarget: job.abandonTarget });
   const p = POLICIES.find((x) => x.name === job.policy);

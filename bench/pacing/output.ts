@@ -52,6 +52,7 @@ const COLOURS: Record<string, string> = {
   'vicidial-hard': '#ff7f0e',
   'vicidial-tapered': '#bcbd22',
   'vicidial-average': '#8c564b',
+  'vicidial, max level tuned': '#e377c2',
   'tuned ratio': '#2ca02c',
   predictive: '#1f77b4',
 };

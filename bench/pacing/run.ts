@@ -73,8 +73,8 @@ function cpuSecondsPerDay(make: () => Pacer, n: number): number {
 
 function printHeader(args: Args, scenarios: readonly Scenario[]): void {
   console.log(
-    `bench:pacing — ${scenarios.length} scenarios × ${POLICIES.length + 1} policies × ${args.seeds} seeds (evaluation seeds 1000…), ` +
-      `target ${TARGET * 100}%, tuned ratio on ${args.tuneSeeds} seeds (9000…), ${args.workers} worker threads`,
+    `bench:pacing — ${scenarios.length} scenarios × ${POLICIES.length + 2} policies × ${args.seeds} seeds (evaluation seeds 1000…), ` +
+      `target ${TARGET * 100}%, tuned ratio and tuned VICIdial level on ${args.tuneSeeds} seeds (9000…), ${args.workers} worker threads`,
   );
   const ref = { p: 0.25, meanFailedSeconds: 17.9, meanAnswerSeconds: 10, meanHandleSeconds: 135 };
   console.log(

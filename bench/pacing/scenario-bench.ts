@@ -1,13 +1,13 @@
 import { driftSpan, poolTimelines, postDriftScenario } from '../../src/sim/drift.js';
 import type { DriftSpan } from '../../src/sim/drift.js';
-import { tuneRatio } from '../../src/sim/frontier.js';
-import type { TuneResult } from '../../src/sim/frontier.js';
+import { tuneOnGrid, tuneRatio } from '../../src/sim/frontier.js';
+import type { GridTrial, TuneResult } from '../../src/sim/frontier.js';
 import type { Timeline } from '../../src/sim/metrics.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import type { RunResult } from '../../src/sim/simulator.js';
 import { aggregate, pooled } from './aggregate.js';
 import type { Row } from './aggregate.js';
-import { POLICIES } from './policies.js';
+import { POLICIES, VICIDIAL_LEVEL_GRID } from './policies.js';
 import { bestVicidial } from './compare.js';
 import type { Job } from './jobs.js';
 import type { SimPool } from './pool.js';
@@ -33,6 +33,8 @@ export interface DriftData {
 export interface ScenarioResult {
   scenario: Scenario;
   rows: Row[];
+  /** VICIdial (TAPERED) with its maximum dial level tuned offline on the tuning seeds. */
+  vicidialTuned: { best: GridTrial; trials: GridTrial[] };
   /**
    * Ours re-run with its target set to the strongest VICIdial mode's own mean abandon rate, when
    * ours spent more than it: the occupancy comparison "at equal or lower abandon".
@@ -94,6 +96,29 @@ async function matchedRow(
   return aggregate(runs, s.agents, cfg.target);
 }
 
+/** VICIdial's maximum level tuned offline: the most occupancy at ≤ target on the tuning seeds. */
+function tunedVicidialOf(
+  pool: SimPool,
+  s: Scenario,
+  cfg: BenchSettings,
+): Promise<{ best: GridTrial; trials: GridTrial[] }> {
+  return tuneOnGrid(
+    async (level) => {
+      const runs = await Promise.all(
+        Array.from({ length: cfg.tuneSeeds }, (_, k) =>
+          pool.run(
+            { scenario: s, policy: 'vicidial-tuned', ratio: level, label: 'vt', seed: TUNE_SEED + k },
+            true,
+          ),
+        ),
+      );
+      return { value: level, ...pooled(runs) };
+    },
+    VICIDIAL_LEVEL_GRID,
+    cfg.target,
+  );
+}
+
 /** Every policy on the evaluation seeds, the tuned-ratio bound, and the drift analysis. */
 export async function benchScenario(pool: SimPool, s: Scenario, cfg: BenchSettings): Promise<ScenarioResult> {
   const span = analysedDrift(s);
@@ -112,11 +137,22 @@ export async function benchScenario(pool: SimPool, s: Scenario, cfg: BenchSettin
     ),
   }));
   // The world after the drift is stationary: half a day is enough to tune a ratio on it.
+  const viciTuned = tunedVicidialOf(pool, s, cfg).then(async (t) => ({
+    t,
+    runs: await evaluate(
+      pool,
+      s,
+      cfg,
+      { label: `vicidial-max${t.best.value.toFixed(1)}`, policy: 'vicidial-tuned', ratio: t.best.value },
+      withTimeline,
+    ),
+  }));
   const post = span ? { ...postDriftScenario(s), hoursPerDay: Math.min(4, s.hoursPerDay) } : undefined;
   const postFrontier = post ? frontierOf(pool, post, cfg) : undefined;
   const all = await Promise.all(policyRuns);
   const { f, runs: tunedRuns } = await frontierRuns;
-  const groups = [...all.slice(0, -1), tunedRuns, ...all.slice(-1)];
+  const { t: vt, runs: viciRuns } = await viciTuned;
+  const groups = [...all.slice(0, -1), viciRuns, tunedRuns, ...all.slice(-1)];
   const rows = groups.map((runs) => aggregate(runs, s.agents, cfg.target));
   const matched = await matchedRow(pool, s, cfg, rows);
   let drift: DriftData | undefined;
@@ -128,5 +164,5 @@ export async function benchScenario(pool: SimPool, s: Scenario, cfg: BenchSettin
     }
     drift = { span, post, postFrontier: await postFrontier, timelines };
   }
-  return { scenario: s, rows, matched, frontier: f, drift };
+  return { scenario: s, rows, vicidialTuned: vt, matched, frontier: f, drift };
 }

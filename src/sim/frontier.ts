@@ -85,3 +85,34 @@ export async function tuneRatio(
   }
   return { best: below, trials, capped: false };
 }
+
+/** One point of a grid search: a setting's pooled abandon rate and mean occupancy. */
+export interface GridTrial {
+  value: number;
+  abandonRate: number;
+  occupancy: number;
+}
+
+/**
+ * The grid point with the most occupancy among those at or under the target (the first point
+ * when none is). For settings whose effect is not monotone — VICIdial's maximum dial level: too
+ * low starves the agents, too high overshoots early and the daily drop limit then clamps the
+ * level for the rest of the day — where bisection does not apply.
+ */
+export function bestOnGrid(trials: readonly GridTrial[], target: number): GridTrial | undefined {
+  let best: GridTrial | undefined;
+  for (const t of trials) if (t.abandonRate <= target && (!best || t.occupancy > best.occupancy)) best = t;
+  return best ?? trials[0];
+}
+
+/** Evaluates every grid value (concurrently) and picks with `bestOnGrid`. */
+export async function tuneOnGrid(
+  evaluate: (value: number) => Promise<GridTrial>,
+  values: readonly number[],
+  target: number,
+): Promise<{ best: GridTrial; trials: GridTrial[] }> {
+  const trials = await Promise.all(values.map((v) => evaluate(v)));
+  const best = bestOnGrid(trials, target);
+  if (!best) throw new Error('tuneOnGrid needs at least one value');
+  return { best, trials };
+}

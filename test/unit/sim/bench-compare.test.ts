@@ -40,7 +40,7 @@ describe('bestVicidial (the baseline ours is compared with)', () => {
     ];
     const b = bestVicidial(rows, 0.03);
     expect(b?.row.policy).toBe('vicidial-tapered');
-    expect(b?.rule).toMatch(/no VICIdial mode within 3\.0%/);
+    expect(b?.rule).toMatch(/no VICIdial variant within 3\.0%/);
   });
 
   it('is undefined without VICIdial rows', () =>

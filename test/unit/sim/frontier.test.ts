@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tuneRatio } from '../../../src/sim/frontier.js';
+import { bestOnGrid, tuneOnGrid, tuneRatio } from '../../../src/sim/frontier.js';
 import type { RatioTrial } from '../../../src/sim/frontier.js';
 
 /** A made-up world where abandon = 5% per ratio point over 1.0 and occupancy = ratio ÷ 3. */
@@ -42,5 +42,36 @@ describe('tuneRatio (bisection on the dial ratio)', () => {
     const r = await tuneRatio(linear, { maxSteps: 3, tolerance: 0 });
     expect(r.trials).toHaveLength(5);
     expect(r.best.ratio).toBe(1.5);
+  });
+});
+
+describe('bestOnGrid / tuneOnGrid (VICIdial max level, tuned offline)', () => {
+  const t = (value: number, abandonRate: number, occupancy: number) => ({ value, abandonRate, occupancy });
+  it.each([
+    [
+      'most occupancy within the target',
+      [t(1.3, 0.001, 0.7), t(1.5, 0.02, 0.79), t(1.6, 0.03, 0.68), t(2, 0.031, 0.6)],
+      1.5,
+    ],
+    ['the boundary counts as within', [t(1.3, 0.01, 0.7), t(1.4, 0.03, 0.75)], 1.4],
+    ['a higher occupancy over the target does not count', [t(1.3, 0.01, 0.7), t(3, 0.05, 0.9)], 1.3],
+    ['none within: the first point', [t(1.3, 0.04, 0.7), t(3, 0.05, 0.9)], 1.3],
+  ])('%s', (_name, trials, value) => expect(bestOnGrid(trials, 0.03)?.value).toBe(value));
+
+  it('is undefined for no trials', () => expect(bestOnGrid([], 0.03)).toBeUndefined());
+
+  it('evaluates every value once and picks the best', async () => {
+    const seen: number[] = [];
+    const r = await tuneOnGrid(
+      (v) => {
+        seen.push(v);
+        return Promise.resolve(t(v, 0.02 * (v - 1), v));
+      },
+      [1, 1.5, 2, 2.5],
+      0.03,
+    );
+    expect(seen).toEqual([1, 1.5, 2, 2.5]);
+    expect(r.best.value).toBe(2.5);
+    expect(r.trials).toHaveLength(4);
   });
 });
