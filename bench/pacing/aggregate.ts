@@ -7,6 +7,8 @@ export interface Row {
   agents: number;
   seeds: number;
   occupancy: number;
+  /** (talk + wrap) ÷ logged-in: the ρ benchmarks.md's reference figures are in. */
+  busy: number;
   talkMin: number;
   abandon: number;
   ofcom: number;
@@ -32,6 +34,7 @@ export function aggregate(runs: readonly RunResult[], agents: number, target: nu
     agents,
     seeds: runs.length,
     occupancy: mean((r) => r.occupancy),
+    busy: mean((r) => r.busyShare),
     talkMin: mean((r) => r.talkMinPerAgentHour),
     abandon: mean((r) => r.abandonRate),
     ofcom: mean((r) => r.ofcomRate),
@@ -43,5 +46,15 @@ export function aggregate(runs: readonly RunResult[], agents: number, target: nu
     waitP99: max((r) => r.waitP99),
     linesPerAgent: mean((r) => r.linesPerAgent),
     violations: runs.filter((r) => r.worst24h > target + 1e-12 || r.worst30d > target + 1e-12).length,
+  };
+}
+
+/** Pooled abandon rate (Σ abandons ÷ Σ answers) and mean occupancy of a set of runs. */
+export function pooled(runs: readonly RunResult[]): { abandonRate: number; occupancy: number } {
+  const humans = runs.reduce((t, r) => t + r.humans, 0);
+  const abandons = runs.reduce((t, r) => t + r.abandons, 0);
+  return {
+    abandonRate: humans > 0 ? abandons / humans : 0,
+    occupancy: runs.reduce((t, r) => t + r.occupancy, 0) / Math.max(1, runs.length),
   };
 }

@@ -5,6 +5,7 @@ const pct = (x: number, d = 2): string => `${(100 * x).toFixed(d)}%`;
 const HEAD = [
   'policy',
   'occ',
+  'busy',
   'talk-min/h',
   'aband',
   'ofcom',
@@ -22,6 +23,7 @@ export function formatTable(rows: readonly Row[]): string {
   const body = rows.map((r) => [
     r.policy,
     pct(r.occupancy, 1),
+    pct(r.busy, 1),
     r.talkMin.toFixed(1),
     pct(r.abandon),
     pct(r.ofcom),
@@ -47,9 +49,16 @@ export function toCsv(rows: readonly Row[]): string {
 const COLOURS: Record<string, string> = {
   progressive: '#888888',
   'fixed-2.0': '#d62728',
-  'vicidial-adapt': '#ff7f0e',
+  'vicidial-hard': '#ff7f0e',
+  'vicidial-tapered': '#bcbd22',
+  'vicidial-average': '#8c564b',
+  'vicidial, max level tuned': '#e377c2',
+  'tuned ratio': '#2ca02c',
   predictive: '#1f77b4',
 };
+
+const colour = (policy: string): string =>
+  COLOURS[policy.startsWith('tuned') ? 'tuned ratio' : policy] ?? '#000';
 
 /** Scatter of occupancy (x) against abandon rate (y, capped at 10%), one dot per scenario × policy. */
 export function toSvg(rows: readonly Row[], target: number): string {
@@ -62,7 +71,7 @@ export function toSvg(rows: readonly Row[], target: number): string {
   const dots = rows
     .map(
       (r) =>
-        `<circle cx="${x(r.occupancy).toFixed(1)}" cy="${y(r.abandon).toFixed(1)}" r="4" fill="${COLOURS[r.policy] ?? '#000'}"><title>${r.scenario} ${r.policy}</title></circle>`,
+        `<circle cx="${x(r.occupancy).toFixed(1)}" cy="${y(r.abandon).toFixed(1)}" r="4" fill="${colour(r.policy)}"><title>${r.scenario} ${r.policy}</title></circle>`,
     )
     .join('\n');
   const legend = Object.entries(COLOURS)

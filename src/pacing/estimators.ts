@@ -47,7 +47,7 @@ export class DecayingBeta {
 export class SampleWindow {
   private readonly ring: number[] = [];
   private next = 0;
-  private sorted: number[] = [];
+  private sorted: Float64Array = new Float64Array(0);
   private stale = 0;
   private sum = 0;
 
@@ -90,6 +90,21 @@ export class SampleWindow {
     return this.table[i] ?? 1;
   }
 
+  /**
+   * The CDF as a plain function over a frozen table: for a caller that queries it many times
+   * between additions (the pacer's forecast), it skips the staleness check of `cdf`.
+   */
+  cdfFunction(): (x: number) => number {
+    this.view();
+    const table = this.table;
+    const step = this.resolution;
+    return (x) => {
+      const i = Math.floor(x / step);
+      if (i < 0 || table.length === 0) return 0;
+      return i < table.length ? (table[i] ?? 1) : 1;
+    };
+  }
+
   /** Smallest sample with at least a fraction q of samples ≤ it. */
   quantile(q: number): number {
     const s = this.view();
@@ -103,10 +118,11 @@ export class SampleWindow {
    * with 1/20 of the window new, so the sorted copy is refreshed after that many additions
    * (every addition while the window is small).
    */
-  private view(): number[] {
+  private view(): Float64Array {
     const every = this.ring.length < 50 ? 1 : Math.ceil(this.capacity / 20);
     if (this.stale >= every) {
-      this.sorted = [...this.ring].sort((a, b) => a - b);
+      // A typed array sorts numerically without a comparator call per comparison.
+      this.sorted = Float64Array.from(this.ring).sort();
       this.stale = 0;
       this.table = tabulate(this.sorted, this.resolution);
     }
@@ -115,7 +131,7 @@ export class SampleWindow {
 }
 
 /** table[i] = share of samples ≤ i·step, up to the largest sample. */
-export function tabulate(sorted: readonly number[], step: number): number[] {
+export function tabulate(sorted: ArrayLike<number>, step: number): number[] {
   const n = sorted.length;
   const max = sorted[n - 1];
   if (max === undefined) return [];

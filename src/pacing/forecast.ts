@@ -102,29 +102,52 @@ export function demandWithin(ringing: readonly RingingCall[], horizon: number, d
   return demandWithinEach(ringing, [horizon], d)[0] ?? { mean: 0, variance: 0 };
 }
 
-/** `demandWithin` for several horizons in one pass over the dials in flight. */
+/**
+ * `demandWithin` for several horizons in one pass over the dials in flight. Dials placed in the
+ * same decision have the same age; a run of equal ages is computed once (exact, and the common
+ * case: the engine and the simulator list dials in the order they were placed).
+ */
 export function demandWithinEach(
   ringing: readonly RingingCall[],
   horizons: readonly number[],
   d: DialModel,
 ): CountForecast[] {
   const out = horizons.map(() => ({ mean: 0, variance: 0 }));
-  for (const c of ringing) {
-    const alive = 1 - d.allCdf(c.ageSeconds);
-    if (alive <= 1e-9) continue;
-    const base = d.routedCdf(c.ageSeconds);
+  const qs = new Array<number>(horizons.length).fill(0);
+  let runAge = Number.NaN;
+  let runCount = 0;
+  const flush = (): void => {
+    if (runCount === 0) return;
     for (let j = 0; j < horizons.length; j++) {
-      const q = Math.min(
-        1,
-        Math.max(0, (d.pRouted * (d.routedCdf(c.ageSeconds + (horizons[j] ?? 0)) - base)) / alive),
-      );
+      const q = qs[j] ?? 0;
       const f = out[j];
       if (f) {
-        f.mean += q;
-        f.variance += q * (1 - q);
+        f.mean += runCount * q;
+        f.variance += runCount * q * (1 - q);
       }
     }
+  };
+  for (const c of ringing) {
+    if (c.ageSeconds === runAge) {
+      runCount++;
+      continue;
+    }
+    flush();
+    runAge = c.ageSeconds;
+    runCount = 1;
+    const alive = 1 - d.allCdf(c.ageSeconds);
+    const base = d.routedCdf(c.ageSeconds);
+    for (let j = 0; j < horizons.length; j++) {
+      qs[j] =
+        alive <= 1e-9
+          ? 0
+          : Math.min(
+              1,
+              Math.max(0, (d.pRouted * (d.routedCdf(c.ageSeconds + (horizons[j] ?? 0)) - base)) / alive),
+            );
+    }
   }
+  flush();
   return out;
 }
 

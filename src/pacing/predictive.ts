@@ -1,4 +1,4 @@
-import { smoothedRate } from './abandon-ledger.js';
+import { perDialAllowance, safetyMargin, windowSlack } from './budget.js';
 import { DecayingBeta, SampleWindow } from './estimators.js';
 import { abandonProbability, demandWithinEach, supplyWithinEach } from './forecast.js';
 import type { DialModel, GridPoint, HandleModel } from './forecast.js';
@@ -8,7 +8,7 @@ import { progressiveLines } from './simple-pacers.js';
 
 /** Tunables of the predictive pacer; defaults are the benchmarked ones. */
 export interface PredictiveConfig {
-  /** Promise: abandons ÷ human answers in every window (0.03 = US 3%). */
+  /** Promise: abandons ÷ human answers in every 24 h and 30-day window (0.03 = US 3%). */
   abandonTarget: number;
   /** Seconds a routed customer may wait for an agent (2 s rule). */
   graceSeconds: number;
@@ -24,6 +24,12 @@ export interface PredictiveConfig {
   minHandleSamples: number;
   /** Standard deviations added to the answer-rate estimate. */
   z: number;
+  /** Budget rule (src/pacing/budget.ts): abandons of slack kept, and the growth scale above it. */
+  reserveAbandons: number;
+  budgetScale: number;
+  budgetGain: number;
+  /** Largest P(abandon | routed) one dial may carry. */
+  maxAllowance: number;
 }
 
 export const DEFAULT_PREDICTIVE: PredictiveConfig = {
@@ -36,39 +42,35 @@ export const DEFAULT_PREDICTIVE: PredictiveConfig = {
   minRoutedSamples: 20,
   minHandleSamples: 10,
   z: 2,
+  reserveAbandons: 2,
+  budgetScale: 10,
+  budgetGain: 3,
+  maxAllowance: 0.5,
 };
 
-/** Inputs to the safety margin, kept separate so it is a pure, table-testable rule. */
-export interface MarginInputs {
-  activeAgents: number;
-  /** |fast − slow| ÷ slow answer-rate estimate. */
-  drift: number;
-  /** Effective routed-dial samples. */
-  routedSamples: number;
-}
-
 /**
- * Fraction of the target held back. Small teams get more (supply is lumpy: one long call is a
- * large share of capacity), drifting answer rates and thin samples too.
+ * Largest k in [0, cap] with ok(k), for an ok that holds up to some k and fails after
+ * (ok(0) is taken as true). Galloping (1, 2, 4, …) then bisection: the answer is usually 0–3
+ * lines, so this asks ok a couple of times where a plain bisection over the cap asks ~9.
  */
-export function safetyMargin(m: MarginInputs): number {
-  const team = 0.5 / Math.sqrt(Math.max(1, m.activeAgents));
-  const drift = Math.min(0.3, m.drift);
-  const thin = Math.min(0.3, 3 / Math.sqrt(Math.max(1, m.routedSamples)));
-  return Math.min(0.9, 0.1 + team + drift + thin);
-}
-
-/**
- * How much of the per-call abandon allowance the ledger still grants: MAX_MULTIPLIER × the goal
- * while the worst window is under half the goal, falling linearly to 0 (progressive) as it
- * reaches the goal. A single dial may exceed the goal because most dials are placed when
- * agents are plentiful and carry far less risk; the window feedback keeps the average honest.
- */
-/** Largest multiple of the goal a single dial's abandon probability may reach while windows have slack. */
-const MAX_MULTIPLIER = 3;
-export function budgetMultiplier(worstWindowRate: number, goal: number): number {
-  if (goal <= 0) return 0;
-  return Math.min(MAX_MULTIPLIER, Math.max(0, 2 * MAX_MULTIPLIER * (1 - worstWindowRate / goal)));
+export function largestAllowed(cap: number, ok: (k: number) => boolean): number {
+  if (cap <= 0) return 0;
+  let lo = 0;
+  let probe = 1;
+  while (probe < cap && ok(probe)) {
+    lo = probe;
+    probe *= 2;
+  }
+  let hi = Math.min(probe, cap);
+  if (hi === cap && lo < cap && ok(cap)) return cap;
+  hi -= 1;
+  // ok(lo) holds; the answer is in [lo, hi].
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The predictive pacer: estimates online, forecasts agent supply, dials to an abandon budget. */
@@ -121,54 +123,82 @@ export class PredictivePacer implements Pacer {
     const drift = Math.abs(pFast - pSlow) / Math.max(1e-6, pSlow);
     // Over-estimating the answer rate only costs occupancy; under-estimating costs abandons.
     const pUse = Math.min(1, Math.max(pFast, pSlow) + this.cfg.z * this.fast.sd);
-    const margin = safetyMargin({ activeAgents: active, drift, routedSamples: this.fast.effectiveN * pFast });
-    const goal = this.cfg.abandonTarget * (1 - margin);
-    const worst = Math.max(
-      smoothedRate(s.ledger.today, goal / 2, 50),
-      smoothedRate(s.ledger.last24h, goal / 2, 50),
-      smoothedRate(s.ledger.last30d, goal / 2, 50),
-    );
-    const tau = goal * budgetMultiplier(worst, goal);
-    const inputs = { ...base, pFast, pSlow, pUse, drift, margin, goal, worstWindow: worst, tau };
-    if (tau < goal * 0.05) {
-      return { lines: floor, reason: 'abandon budget spent: progressive fallback', inputs };
+    const margin = safetyMargin({ drift, routedSamples: this.routedDelay.count });
+    const budget = this.budget(s, margin);
+    // Built field by field: object spread in this once-a-second path was a quarter of the run time.
+    const inputs: Record<string, number | string | boolean> = {
+      active,
+      ready,
+      ringing: s.ringing.length,
+      waiting: s.waitingCustomers,
+      pFast,
+      pSlow,
+      pUse,
+      drift,
+      margin,
+      slack24h: budget.slack24h,
+      slack30d: budget.slack30d,
+      reserve: this.cfg.reserveAbandons,
+      tau: budget.tau,
+      cap: 0,
+      marginalAbandon: 0,
+    };
+    if (budget.tau <= 0) {
+      return {
+        lines: floor,
+        reason: `no abandon budget above the reserve (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window, reserve ${this.cfg.reserveAbandons}): progressive`,
+        inputs,
+      };
     }
     const grid = this.buildGrid(s, pUse);
     const cap = Math.min(
       s.trunkFreeLines,
       Math.floor(this.cfg.maxLinesPerAgent * active) - s.ringing.length - s.waitingCustomers,
     );
-    // P(abandon) grows with every extra dial, so the largest k with P ≤ tau is a binary search.
-    let lines = 0;
-    let hi = Math.max(0, cap);
-    while (lines < hi) {
-      const mid = (lines + hi + 1) >>> 1;
-      if (abandonProbability(grid, mid - 1) <= tau) lines = mid;
-      else hi = mid - 1;
-    }
-    const lastP = lines > 0 ? abandonProbability(grid, lines - 1) : 0;
+    // P(abandon) grows with every extra dial: the k-th extra line is placed while it is ≤ tau.
+    const lines = largestAllowed(cap, (k) => abandonProbability(grid, k - 1) <= budget.tau);
+    inputs.cap = cap;
+    inputs.marginalAbandon = lines > 0 ? abandonProbability(grid, lines - 1) : 0;
     const chosen = Math.max(lines, floor);
     return {
       lines: chosen,
       reason:
         lines === cap && cap > 0
           ? 'line cap reached'
-          : `dial while P(no agent in ${this.cfg.graceSeconds}s) ≤ ${tau.toFixed(4)}`,
-      inputs: { ...inputs, cap, marginalAbandon: lastP },
+          : `dial while P(no agent in ${this.cfg.graceSeconds}s) ≤ ${budget.tau.toFixed(4)} (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window)`,
+      inputs,
     };
+  }
+
+  /** The budget rule on the ledger's 24 h and 30-day windows, less the model margin. */
+  private budget(s: PacerState, margin: number) {
+    const c = this.cfg;
+    const slack24h = windowSlack(s.ledger.last24h, c.abandonTarget);
+    const slack30d = windowSlack(s.ledger.last30d, c.abandonTarget);
+    const slack = Math.min(slack24h, slack30d);
+    const rule = {
+      target: c.abandonTarget,
+      reserve: c.reserveAbandons,
+      scale: c.budgetScale,
+      gain: c.budgetGain,
+      maxAllowance: c.maxAllowance,
+    };
+    const tau = perDialAllowance(slack, rule) * (1 - margin);
+    const window = slack24h <= slack30d ? '24 h' : '30-day';
+    return { tau, slack, window, slack24h, slack30d };
   }
 
   private buildGrid(s: PacerState, pRouted: number): GridPoint[] {
     const handle: HandleModel = {
-      talkCdf: (x) => this.talk.cdf(x),
-      wrapCdf: (x) => this.wrap.cdf(x),
+      talkCdf: this.talk.cdfFunction(),
+      wrapCdf: this.wrap.cdfFunction(),
       meanTalk: this.talk.mean,
       meanWrap: this.wrap.mean,
     };
     const dial: DialModel = {
       pRouted,
-      routedCdf: (x) => this.routedDelay.cdf(x),
-      allCdf: (x) => this.allDelay.cdf(x),
+      routedCdf: this.routedDelay.cdfFunction(),
+      allCdf: this.allDelay.cdfFunction(),
     };
     const n = this.cfg.gridPoints;
     const qs = Array.from({ length: n }, (_, j) => (j + 0.5) / n);

@@ -10,8 +10,20 @@ export class EventHeap<T> {
   }
 
   push(time: number, item: T): void {
+    this.insert(time, this.seq++, item);
+  }
+
+  /**
+   * Pushes an item that goes before every item pushed with `push` at the same time (the
+   * simulator's clock ticks, scheduled one at a time, still come first at their second).
+   */
+  pushFirst(time: number, item: T): void {
+    this.insert(time, Number.MIN_SAFE_INTEGER + this.seq++, item);
+  }
+
+  private insert(time: number, seq: number, item: T): void {
     this.times.push(time);
-    this.seqs.push(this.seq++);
+    this.seqs.push(seq);
     this.items.push(item);
     this.up(this.items.length - 1);
   }
@@ -46,8 +58,13 @@ export class EventHeap<T> {
   }
 
   private swap(a: number, b: number): void {
-    [this.times[a], this.times[b]] = [this.times[b] ?? 0, this.times[a] ?? 0];
-    [this.seqs[a], this.seqs[b]] = [this.seqs[b] ?? 0, this.seqs[a] ?? 0];
+    // Plain temporaries: destructuring swaps allocate an array per swap.
+    const ta = this.times[a] ?? 0;
+    this.times[a] = this.times[b] ?? 0;
+    this.times[b] = ta;
+    const sa = this.seqs[a] ?? 0;
+    this.seqs[a] = this.seqs[b] ?? 0;
+    this.seqs[b] = sa;
     const ia = this.items[a] as T;
     this.items[a] = this.items[b] as T;
     this.items[b] = ia;

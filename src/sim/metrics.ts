@@ -111,6 +111,24 @@ function sum(xs: readonly number[]): number {
 
 /** Adds one to an hourly counter, growing the array as the run advances. */
 export function bump(xs: number[], hour: number): void {
-  while (xs.length <= hour) xs.push(0);
-  xs[hour] = (xs[hour] ?? 0) + 1;
+  addAt(xs, hour, 1);
+}
+
+/** Adds `v` at index `i`, growing the array with zeros. */
+export function addAt(xs: number[], i: number, v: number): void {
+  while (xs.length <= i) xs.push(0);
+  xs[i] = (xs[i] ?? 0) + v;
+}
+
+/** Per-minute counters of a run (index = minute since the start of day 0). */
+export interface Timeline {
+  minuteHumans: number[];
+  minuteAbandons: number[];
+  /** Agent-seconds talking to humans, and logged in (not paused). */
+  minuteTalkSeconds: number[];
+  minuteLoggedSeconds: number[];
+}
+
+export function emptyTimeline(): Timeline {
+  return { minuteHumans: [], minuteAbandons: [], minuteTalkSeconds: [], minuteLoggedSeconds: [] };
 }

@@ -1,8 +1,8 @@
 import { AbandonLedger } from '../pacing/abandon-ledger.js';
-import type { AgentView, LedgerView, Pacer, PacerState } from '../pacing/types.js';
+import type { AgentView, LedgerView, Pacer, PacerState, RingingCall } from '../pacing/types.js';
 import { EventHeap } from './heap.js';
-import { bump, emptyCounters, summarise } from './metrics.js';
-import type { RunCounters, RunSummary } from './metrics.js';
+import { addAt, bump, emptyCounters, emptyTimeline, summarise } from './metrics.js';
+import type { RunCounters, RunSummary, Timeline } from './metrics.js';
 import { Rng } from './rng.js';
 import { curveAt } from './scenario.js';
 import type { Scenario } from './scenario.js';
@@ -13,6 +13,8 @@ interface Agent {
   phase: AgentPhase;
   since: number;
   leaving: boolean;
+  /** On a call with a human (not a machine AMD let through): talk time that counts. */
+  withHuman: boolean;
 }
 
 type Outcome = 'human' | 'human-fp' | 'machine-fn' | 'fail';
@@ -42,16 +44,31 @@ export interface RunResult extends RunSummary {
   policy: string;
   scenario: string;
   seed: number;
+  /** Per-minute counters, when asked for (drift analysis). */
+  timeline?: Timeline;
+}
+
+/** Options of one run. */
+export interface SimulateOptions {
+  /** Keep per-minute counters (humans, abandons, talk and logged-in seconds). */
+  timeline?: boolean;
 }
 
 /**
  * Discrete-event simulation of one campaign under one pacer. The pacer is asked every second
  * of sim time and whenever an agent turns ready; it sees exactly what the engine would show it.
  */
-export function simulate(scenario: Scenario, pacer: Pacer, seed: number): RunResult {
-  const sim = new Simulation(scenario, pacer, seed);
+export function simulate(
+  scenario: Scenario,
+  pacer: Pacer,
+  seed: number,
+  opts: SimulateOptions = {},
+): RunResult {
+  const sim = new Simulation(scenario, pacer, seed, opts.timeline === true);
   for (let d = 0; d < scenario.days; d++) sim.runDay(d);
-  return { ...summarise(sim.counters), policy: pacer.name, scenario: scenario.name, seed };
+  const r: RunResult = { ...summarise(sim.counters), policy: pacer.name, scenario: scenario.name, seed };
+  if (sim.timeline) r.timeline = sim.timeline;
+  return r;
 }
 
 class Simulation {
@@ -60,23 +77,34 @@ class Simulation {
   private readonly heap = new EventHeap<SimEvent>();
   private readonly ledger = new AbandonLedger(60);
   private agents: Agent[] = [];
+  private readonly agentViews: AgentView[] = [];
+  private readonly ringViews: RingingCall[] = [];
   private readonly ringing = new Set<Dial>();
   private queue: Customer[] = [];
   private now = 0;
   private dayStart = 0;
+  private dayEnd = 0;
+  /** Agents logged in and not paused, and agents talking to a human: kept as phases change. */
+  private loggedCount = 0;
+  private talkingCount = 0;
+
+  readonly timeline: Timeline | undefined;
 
   constructor(
     private readonly s: Scenario,
     private readonly pacer: Pacer,
     seed: number,
+    withTimeline: boolean,
   ) {
     this.rng = new Rng(seed);
+    this.timeline = withTimeline ? emptyTimeline() : undefined;
   }
 
   runDay(day: number): void {
     this.dayStart = day * 86_400;
     this.now = this.dayStart;
     const end = this.dayStart + this.s.hoursPerDay * 3600;
+    this.dayEnd = end;
     this.heap.clear();
     this.ringing.clear();
     this.queue = [];
@@ -84,8 +112,13 @@ class Simulation {
       phase: 'ready',
       since: this.now,
       leaving: false,
+      withHuman: false,
     }));
-    for (let t = this.dayStart; t < end; t += 1) this.heap.push(t, { k: 'tick' });
+    this.loggedCount = this.s.agents;
+    this.talkingCount = 0;
+    // One tick at a time (each schedules the next): a day's 28,800 ticks up front made every
+    // heap operation deeper.
+    this.heap.pushFirst(this.dayStart, { k: 'tick' });
     for (const l of this.s.logouts ?? [])
       this.heap.push(this.dayStart + l.atHour * 3600, { k: 'logout', fraction: l.fraction });
     while (this.heap.size > 0 && this.heap.peekTime() < end) {
@@ -101,16 +134,22 @@ class Simulation {
   private advance(to: number): void {
     const dt = to - this.now;
     if (dt <= 0) return;
-    let logged = 0;
-    for (const a of this.agents) if (a.phase !== 'logged-out' && a.phase !== 'paused') logged++;
+    const logged = this.loggedCount;
+    const talking = this.talkingCount;
     this.counters.loggedInSeconds += logged * dt;
     this.counters.lineSeconds += this.ringing.size * dt;
+    if (this.timeline) {
+      const m = this.minute();
+      addAt(this.timeline.minuteLoggedSeconds, m, logged * dt);
+      addAt(this.timeline.minuteTalkSeconds, m, talking * dt);
+    }
     this.now = to;
   }
 
   private handle(ev: SimEvent): void {
     switch (ev.k) {
       case 'tick':
+        if (this.now + 1 < this.dayEnd) this.heap.pushFirst(this.now + 1, { k: 'tick' });
         return this.decide();
       case 'resolve':
         return this.resolve(ev.dial);
@@ -131,22 +170,45 @@ class Simulation {
     return Math.floor(this.now / 3600);
   }
 
+  private minute(): number {
+    return Math.floor(this.now / 60);
+  }
+
   private decide(): void {
     const state = this.pacerState();
     const { lines } = this.pacer.decide(state);
     for (let i = 0; i < lines; i++) this.dial();
   }
 
+  /**
+   * What the engine would show the pacer. The view objects are rewritten in place on every
+   * decision (allocating them dominated the run time): a pacer must not keep them past
+   * `decide` — none does, and the engine hands out fresh arrays anyway.
+   */
   private pacerState(): PacerState {
-    const agents: AgentView[] = [];
+    const agents = this.agentViews;
+    let n = 0;
     let connected = 0;
     for (const a of this.agents) {
       if (a.phase === 'logged-out' || a.leaving) continue;
       if (a.phase === 'on-call') connected++;
-      agents.push({ state: a.phase, secondsInState: this.now - a.since });
+      const v = agents[n];
+      if (v) {
+        v.state = a.phase;
+        v.secondsInState = this.now - a.since;
+      } else agents.push({ state: a.phase, secondsInState: this.now - a.since });
+      n++;
     }
-    const ringing = [];
-    for (const d of this.ringing) ringing.push({ ageSeconds: this.now - d.at });
+    agents.length = n;
+    const ringing = this.ringViews;
+    let k = 0;
+    for (const d of this.ringing) {
+      const v = ringing[k];
+      if (v) v.ageSeconds = this.now - d.at;
+      else ringing.push({ ageSeconds: this.now - d.at });
+      k++;
+    }
+    ringing.length = k;
     const waiting = this.waitingCount();
     return {
       now: this.now,
@@ -155,7 +217,7 @@ class Simulation {
       waitingCustomers: waiting,
       connectedCalls: connected,
       ledger: this.ledgerView(),
-      trunkFreeLines: Math.max(0, this.s.trunkLines - ringing.length - waiting - connected),
+      trunkFreeLines: Math.max(0, this.s.trunkLines - k - waiting - connected),
     };
   }
 
@@ -233,18 +295,24 @@ class Simulation {
     this.ledger.record(this.now, true);
     bump(this.counters.hourHumans, this.hour());
     bump(this.counters.hourAbandons, this.hour());
+    if (this.timeline) {
+      addAt(this.timeline.minuteHumans, this.minute(), 1);
+      addAt(this.timeline.minuteAbandons, this.minute(), 1);
+    }
     this.counters.customerWaits.push(this.s.graceSeconds);
   }
 
   private connect(agent: Agent, c: Customer): void {
     c.done = true;
     this.counters.idleWaits.push(this.now - agent.since);
-    agent.phase = 'on-call';
+    agent.withHuman = c.human;
+    this.setPhase(agent, 'on-call');
     agent.since = this.now;
     let talk = this.s.machineTalkSeconds;
     if (c.human) {
       this.ledger.record(this.now, false);
       bump(this.counters.hourHumans, this.hour());
+      if (this.timeline) addAt(this.timeline.minuteHumans, this.minute(), 1);
       this.counters.customerWaits.push(this.now - c.routedAt);
       const k = curveAt(this.s.talkCurve, (this.now - this.dayStart) / 3600);
       talk = this.rng.lognormal(this.s.talkMeanSeconds * k, this.s.talkSdSeconds * k);
@@ -256,7 +324,7 @@ class Simulation {
     if (human) this.counters.talkSeconds += talk;
     const wrap = human ? this.rng.lognormal(this.s.wrapMeanSeconds, this.s.wrapSdSeconds) : 0;
     this.counters.busySeconds += talk + wrap;
-    agent.phase = 'wrap-up';
+    this.setPhase(agent, 'wrap-up');
     agent.since = this.now;
     this.heap.push(this.now + wrap, { k: 'wrap-end', agent, talk, wrap });
   }
@@ -264,7 +332,7 @@ class Simulation {
   private wrapEnd(agent: Agent, talk: number, wrap: number): void {
     this.pacer.observe({ type: 'handle', now: this.now, talkSeconds: talk, wrapSeconds: wrap });
     if (!agent.leaving && this.rng.next() < this.s.pauseProbability) {
-      agent.phase = 'paused';
+      this.setPhase(agent, 'paused');
       agent.since = this.now;
       this.heap.push(this.now + this.rng.lognormal(this.s.pauseMeanSeconds, this.s.pauseMeanSeconds / 2), {
         k: 'pause-end',
@@ -278,10 +346,10 @@ class Simulation {
   private becomeReady(agent: Agent): void {
     agent.since = this.now;
     if (agent.leaving) {
-      agent.phase = 'logged-out';
+      this.setPhase(agent, 'logged-out');
       return;
     }
-    agent.phase = 'ready';
+    this.setPhase(agent, 'ready');
     while (this.queue.length > 0) {
       const c = this.queue.shift();
       if (c && !c.done) return this.connect(agent, c);
@@ -289,12 +357,21 @@ class Simulation {
     this.decide();
   }
 
+  /** Every phase change goes through here, so the logged-in and talking counts stay right. */
+  private setPhase(a: Agent, phase: AgentPhase): void {
+    if (a.phase !== 'logged-out' && a.phase !== 'paused') this.loggedCount--;
+    if (a.phase === 'on-call' && a.withHuman) this.talkingCount--;
+    a.phase = phase;
+    if (phase !== 'logged-out' && phase !== 'paused') this.loggedCount++;
+    if (phase === 'on-call' && a.withHuman) this.talkingCount++;
+  }
+
   private logout(fraction: number): void {
     const present = this.agents.filter((a) => a.phase !== 'logged-out' && !a.leaving);
     const n = Math.round(present.length * fraction);
     for (const a of present.slice(0, n)) {
       a.leaving = true;
-      if (a.phase === 'ready' || a.phase === 'paused') a.phase = 'logged-out';
+      if (a.phase === 'ready' || a.phase === 'paused') this.setPhase(a, 'logged-out');
     }
   }
 }

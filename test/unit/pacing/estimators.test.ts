@@ -33,6 +33,15 @@ describe('DecayingBeta', () => {
 });
 
 describe('SampleWindow', () => {
+  it('cdfFunction agrees with cdf, including below, between and past the samples', () => {
+    const w = new SampleWindow(10, 0.5);
+    for (const x of [1, 2, 2, 5, 7.5]) w.add(x);
+    const f = w.cdfFunction();
+    for (const x of [-1, 0, 0.9, 1, 1.9, 2, 4.99, 5, 7.4, 7.5, 100]) expect(f(x)).toBe(w.cdf(x));
+    expect(f(2)).toBeCloseTo(0.6, 12);
+    expect(f(100)).toBe(1);
+  });
+
   it('gives the empirical cdf and quantiles', () => {
     const w = new SampleWindow(10, 1);
     for (const x of [4, 1, 3, 2]) w.add(x);

@@ -3,6 +3,7 @@ import {
   abandonProbability,
   agentFreeWithin,
   demandWithin,
+  demandWithinEach,
   inflightRoutedWithin,
   supplyWithin,
   supplyWithinEach,
@@ -76,6 +77,27 @@ describe('in-flight demand', () => {
   it('sums over dials', () => {
     const d = demandWithin([{ ageSeconds: 0 }, { ageSeconds: 5 }], 5, dial);
     expect(d.mean).toBeCloseTo(0.5 * 0.25 + (0.5 * 0.25) / 0.8, 12);
+  });
+
+  it('gives the same totals for runs of equal ages (computed once) as for the dials one by one', () => {
+    const ages = [9, 9, 9, 4, 4, 0, 9, 4];
+    const all = demandWithinEach(
+      ages.map((a) => ({ ageSeconds: a })),
+      [2, 7],
+      dial,
+    );
+    const one = (age: number, h: number): number => inflightRoutedWithin(age, h, dial);
+    [2, 7].forEach((h, j) => {
+      const qs = ages.map((a) => one(a, h));
+      expect(all[j]?.mean).toBeCloseTo(
+        qs.reduce((t, q) => t + q, 0),
+        12,
+      );
+      expect(all[j]?.variance).toBeCloseTo(
+        qs.reduce((t, q) => t + q * (1 - q), 0),
+        12,
+      );
+    });
   });
 });
 

@@ -65,6 +65,21 @@ describe('simulator', () => {
     expect(r.ofcomRate).toBeGreaterThan(0.3);
   });
 
+  it('keeps a per-minute timeline that adds up to the run totals', () => {
+    const r = simulate(small, new FixedRatioPacer(2), 6, { timeline: true });
+    const t = r.timeline;
+    if (!t) throw new Error('no timeline');
+    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+    expect(sum(t.minuteHumans)).toBe(r.humans);
+    expect(sum(t.minuteAbandons)).toBe(r.abandons);
+    expect(t.minuteLoggedSeconds).toHaveLength(120);
+    // Talk is credited as it happens; the summary credits a call when it ends.
+    const talk = r.occupancy * sum(t.minuteLoggedSeconds);
+    expect(sum(t.minuteTalkSeconds)).toBeGreaterThanOrEqual(talk - 1e-6);
+    expect(sum(t.minuteTalkSeconds)).toBeLessThan(talk + 10 * 600);
+    expect(simulate(small, new FixedRatioPacer(2), 6).timeline).toBeUndefined();
+  });
+
   it('loses logged-in time when agents log out', () => {
     const all = simulate(small, new ProgressivePacer(), 5);
     const half = simulate(
