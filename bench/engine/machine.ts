@@ -29,6 +29,9 @@ function run(cmd: string, args: string[]): string {
 
 export async function describeMachine(db: Knex, redis: Redis, lab: LabSettings): Promise<Machine> {
   const pg = await db.raw<{ rows: { server_version: string }[] }>('show server_version');
+  const setting = async (name: string) =>
+    (await db.raw<{ rows: Record<string, string>[] }>(`show ${name}`)).rows[0]?.[name] ?? '?';
+  const pgSettings = `synchronous_commit ${await setting('synchronous_commit')}, work_mem ${await setting('work_mem')}`;
   const info = await redis.info('server');
   let asterisk = 'unknown';
   try {
@@ -53,7 +56,7 @@ export async function describeMachine(db: Knex, redis: Redis, lab: LabSettings):
       .map((l) => l.toFixed(2))
       .join(' '),
     node: process.version,
-    postgres: pg.rows[0]?.server_version ?? 'unknown',
+    postgres: `${pg.rows[0]?.server_version ?? 'unknown'} (${pgSettings})`,
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
     asterisk,
     commit:

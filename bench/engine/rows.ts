@@ -239,7 +239,7 @@ export function selectionRows(rows: readonly SelectionRow[], limit: number): Rep
       'ms',
       r.claim.p99,
       base.claim.p99,
-      'must not grow with list size',
+      `${r.claim.n} claims timed; must not grow with list size`,
     );
     add(
       `  with an index in its ORDER BY, p50, ${n}`,

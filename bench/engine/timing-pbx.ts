@@ -83,7 +83,9 @@ export class TimingPbx implements PbxDriver {
   }
 
   async originate(r: OriginateRequest): Promise<void> {
-    if (!this.isCustomer(r.callId)) return this.inner.originate(r);
+    // A second originate of an id already seen (the driver refuses it) is not a new call.
+    if (!this.isCustomer(r.callId) || this.calls.get(r.callId)?.originateSent !== undefined)
+      return this.inner.originate(r);
     const t = this.times(r.callId);
     t.originateSent = hiResNow();
     this.live += 1;
