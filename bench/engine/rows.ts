@@ -161,7 +161,6 @@ const cpuPerCall = (r: LoadResult, key: 'cpuMs' | 'asteriskCpuMs') => {
 export function resourceRows(
   rate: { e: LoadResult; b: LoadResult },
   conc: { e: LoadResult; b: LoadResult },
-  connect: ConnectResult | undefined,
 ): ReportRow[] {
   const rows: ReportRow[] = [];
   const add = adder(rows, '3 resources', 'bare ARI process');
@@ -203,7 +202,17 @@ export function resourceRows(
     `after GC, at ${conc.e.heap.peakLive} / ${conc.b.heap.peakLive} live`,
   );
   add('[concurrency] peak RSS', 'MB', ce.peakRssMb, cb.peakRssMb, 'the whole bench process');
-  if (connect?.heap.warmMb !== undefined) {
+  return rows;
+}
+
+/** Part 3, from the long answer → agent run: does the heap come back to where it was? */
+export function connectMemoryRows(connect: ConnectResult): ReportRow[] {
+  const rows: ReportRow[] = [];
+  const add = adder(rows, '3 resources', '');
+  const s = connect.samples;
+  const cpu = ((s[s.length - 1]?.cpuMs ?? 0) - (s[0]?.cpuMs ?? 0)) / Math.max(1, connect.calls);
+  add('[answer→agent] dialer CPU per call', 'ms', cpu, NaN, `progressive, ${connect.calls} calls, recorded`);
+  if (connect.heap.warmMb !== undefined) {
     const h = connect.heap;
     const calls = Math.max(1, h.warmAtCalls === undefined ? connect.calls : connect.calls - h.warmAtCalls);
     const perK = ((h.endMb - (h.warmMb ?? h.startMb)) * 1000) / calls;

@@ -15,7 +15,7 @@ import { runLoadBaseline } from './originate-baseline.js';
 import { runLoadEngine, type LoadResult } from './originate-engine.js';
 import { PbxClock } from './pbx-clock.js';
 import { formatTable, toCsv, type ReportRow } from './report.js';
-import { connectRows, importRows, loadRows, resourceRows, selectionRows } from './rows.js';
+import { connectMemoryRows, connectRows, importRows, loadRows, resourceRows, selectionRows } from './rows.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => console.log(line);
@@ -114,10 +114,10 @@ async function runParts(
       ...resourceRows(
         { e: load.rate.engine, b: load.rate.baseline },
         { e: load.concurrency.engine, b: load.concurrency.baseline },
-        all.connect?.engine,
       ),
     );
   }
+  if (all.connect) rows.push(...connectMemoryRows(all.connect.engine));
   if (args.parts.has('selection')) {
     let sizes = args.leadSizes;
     if (sizes.includes(10_000_000) && !(m.pgFreeGb >= 20)) {
