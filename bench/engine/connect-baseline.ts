@@ -3,6 +3,7 @@ import { guard, hiResNow, sleep } from './clock.js';
 import type { PbxClock } from './pbx-clock.js';
 import { RawAri, type RawAriEvent } from './raw-ari.js';
 import { answeringCustomers, seededTalk } from './seed.js';
+import { stop } from './stop.js';
 
 export interface ConnectBaselineOptions {
   calls: number;
@@ -109,7 +110,7 @@ class BareConnect {
 
   /** One agent's loop: dial the next customer, bridge on answer, wait for hang-up, wrap up. */
   async dialThrough(bridge: string, deadline: number): Promise<void> {
-    while (this.next < this.phones.length && Date.now() < deadline) {
+    while (this.next < this.phones.length && Date.now() < deadline && !stop.requested) {
       const k = this.next++;
       const id = `${this.prefix}c${k}`;
       this.r.calls += 1;

@@ -17,6 +17,7 @@ import {
   openWork,
   seededTalk,
 } from './seed.js';
+import { stop } from './stop.js';
 import { TimingPbx } from './timing-pbx.js';
 
 export interface ConnectOptions {
@@ -148,7 +149,7 @@ async function driveUntilDone(
   sampler.start();
   let finished = false;
   let lastLog = started;
-  while (Date.now() - started < o.deadlineSec * 1000) {
+  while (Date.now() - started < o.deadlineSec * 1000 && !stop.requested) {
     await sleep(1_000);
     if (heap.warmMb === undefined && stats.dialled >= Math.max(20, o.calls / 10)) {
       const t0 = hiResNow();

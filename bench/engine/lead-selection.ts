@@ -3,6 +3,7 @@ import { claimLeads } from '../../src/store/hopper-feed.js';
 import { createTestDb } from '../../test/support/db.js';
 import { hiResNow } from './clock.js';
 import { spread, type Spread } from './stats.js';
+import { stop } from './stop.js';
 
 export interface SelectionOptions {
   sizes: number[];
@@ -100,7 +101,7 @@ async function timeClaims(db: Knex, campaignId: number, o: SelectionOptions): Pr
   const ms: number[] = [];
   const until = Date.now() + CLAIM_BUDGET_MS;
   // The first three warm the cache and are not counted; at least ten are, whatever the budget.
-  for (let i = 0; i < o.claims + 3 && (ms.length < 10 || Date.now() < until); i++) {
+  for (let i = 0; i < o.claims + 3 && (ms.length < 10 || Date.now() < until) && !stop.requested; i++) {
     let took = 0;
     let got = 0;
     await db

@@ -4,6 +4,7 @@ import type { LoadPlan, LoadResult } from './originate-engine.js';
 import { RawAri } from './raw-ari.js';
 import { heapAfterGcMb, ResourceSampler } from './resources.js';
 import { answeringCustomers } from './seed.js';
+import { stop } from './stop.js';
 
 /**
  * Originate requests in flight at once. Asterisk's HTTP server takes 100 sessions (sessionlimit)
@@ -86,7 +87,7 @@ class BareLoad {
     const pending: Promise<void>[] = [];
     let tokens = this.plan.cps;
     let refilled = hiResNow();
-    for (let k = 0; k < phones.length && Date.now() < deadline; k++) {
+    for (let k = 0; k < phones.length && Date.now() < deadline && !stop.requested; k++) {
       for (;;) {
         const now = hiResNow();
         tokens = Math.min(this.plan.cps, tokens + ((now - refilled) / 1000) * this.plan.cps);
@@ -102,7 +103,7 @@ class BareLoad {
       }
     }
     await Promise.all(pending);
-    while (this.live > 0 && Date.now() < deadline) await sleep(200);
+    while (this.live > 0 && Date.now() < deadline && !stop.requested) await sleep(200);
   }
 
   private async originate(id: string, phone: string): Promise<void> {

@@ -8,6 +8,7 @@ import { benchEnv } from './bench-env.js';
 import { hiResNow, sleep } from './clock.js';
 import { heapAfterGcMb, ResourceSampler, type Sample } from './resources.js';
 import { answeringCustomers, insertCampaign, insertLeads, integrity, openWork } from './seed.js';
+import { stop } from './stop.js';
 import { TimingPbx } from './timing-pbx.js';
 
 /** One load level: `calls` customers who answer at once and hang up after `holdSec`. */
@@ -137,7 +138,7 @@ async function waitForList(
 ): Promise<void> {
   const started = Date.now();
   let lastLog = started;
-  while (Date.now() - started < plan.deadlineSec * 1000) {
+  while (Date.now() - started < plan.deadlineSec * 1000 && !stop.requested) {
     await sleep(1_000);
     if (Number.isNaN(heap.peakMb) && pbx.liveCalls >= 0.9 * plan.maxChannels) {
       heap.peakLive = pbx.liveCalls;

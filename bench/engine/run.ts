@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createDb } from '../../src/store/db.js';
 import { adminUrl } from '../../test/support/db.js';
-import { labSettings } from '../../test/support/lab.js';
+import { labSettings, type LabSettings } from '../../test/support/lab.js';
 import { parseArgs, BENCH_CPS, type BenchArgs } from './args.js';
 import { runConnectBaseline, type ConnectBaselineResult } from './connect-baseline.js';
 import { runConnectEngine, type ConnectResult } from './connect-engine.js';
@@ -14,6 +14,7 @@ import { describeMachine, type Machine } from './machine.js';
 import { runLoadBaseline } from './originate-baseline.js';
 import { runLoadEngine, type LoadResult } from './originate-engine.js';
 import { PbxClock } from './pbx-clock.js';
+import { installStopHandlers, stop } from './stop.js';
 import { formatTable, toCsv, type ReportRow } from './report.js';
 import { connectMemoryRows, connectRows, importRows, loadRows, resourceRows, selectionRows } from './rows.js';
 
@@ -60,98 +61,109 @@ interface Collected {
   [k: string]: unknown;
 }
 
-async function runParts(
-  args: BenchArgs,
-  m: { pgFreeGb: number },
-  rows: ReportRow[],
-  all: Collected,
-): Promise<void> {
-  const lab = labSettings();
-  if (args.parts.has('connect')) {
+async function partConnect(args: BenchArgs, lab: LabSettings, all: Collected): Promise<ReportRow[]> {
+  log(
+    `part 1: answer → agent, ${args.agents} agents; baseline ${args.baselineCalls} calls, engine ${args.connectCalls} calls`,
+  );
+  const clock = new PbxClock(lab.ari, `bench-clock-${process.pid}`);
+  await clock.connect();
+  try {
+    const common = { agents: args.agents, seed: args.seed, talkSec: args.talkSec, wrapUpSec: args.wrapUpSec };
+    const baseline = await runConnectBaseline(lab, clock, {
+      ...common,
+      calls: args.baselineCalls,
+      deadlineSec: args.baselineCalls + 120,
+    });
+    const engine = await runConnectEngine(lab, clock, {
+      ...common,
+      calls: args.connectCalls,
+      deadlineSec: args.connectCalls + 120,
+      log,
+    });
+    if (!engine.finished) log(`  engine connect: stopped before the list was done`);
+    all.connect = { engine, baseline };
+    return connectRows(engine, baseline);
+  } finally {
+    clock.close();
+  }
+}
+
+async function partLoad(args: BenchArgs, lab: LabSettings, all: Collected): Promise<ReportRow[]> {
+  const rows: ReportRow[] = [];
+  const load = {} as NonNullable<Collected['load']>;
+  for (const plan of [args.rate, args.concurrency]) {
     log(
-      `part 1: answer → agent, ${args.agents} agents; baseline ${args.baselineCalls} calls, engine ${args.connectCalls} calls`,
+      `part 2: ${plan.name}: ${plan.calls} calls holding ${plan.holdSec} s, ≤ ${plan.maxChannels} channels, ${plan.cps} CPS`,
     );
-    const clock = new PbxClock(lab.ari, `bench-clock-${process.pid}`);
-    await clock.connect();
-    try {
-      const common = {
-        agents: args.agents,
-        seed: args.seed,
-        talkSec: args.talkSec,
-        wrapUpSec: args.wrapUpSec,
-      };
-      const baseline = await runConnectBaseline(lab, clock, {
-        ...common,
-        calls: args.baselineCalls,
-        deadlineSec: args.baselineCalls + 120,
-      });
-      const engine = await runConnectEngine(lab, clock, {
-        ...common,
-        calls: args.connectCalls,
-        deadlineSec: args.connectCalls + 120,
-        log,
-      });
-      if (!engine.finished) log(`  engine connect: stopped at the deadline with work left`);
-      all.connect = { engine, baseline };
-      rows.push(...connectRows(engine, baseline));
-    } finally {
-      clock.close();
-    }
+    const baseline = await runLoadBaseline(lab, plan);
+    const engine = await runLoadEngine(lab, plan, log);
+    load[plan.name as 'rate' | 'concurrency'] = { engine, baseline };
+    rows.push(...loadRows(plan, engine, baseline));
+    if (stop.requested) return rows;
   }
-  if (args.parts.has('load')) {
-    const load = {} as NonNullable<Collected['load']>;
-    for (const plan of [args.rate, args.concurrency]) {
-      log(
-        `part 2: ${plan.name}: ${plan.calls} calls holding ${plan.holdSec} s, ≤ ${plan.maxChannels} channels, ${plan.cps} CPS`,
-      );
-      const baseline = await runLoadBaseline(lab, plan);
-      const engine = await runLoadEngine(lab, plan, log);
-      load[plan.name as 'rate' | 'concurrency'] = { engine, baseline };
-      rows.push(...loadRows(plan, engine, baseline));
-    }
-    all.load = load;
-    rows.push(
-      ...resourceRows(
-        { e: load.rate.engine, b: load.rate.baseline },
-        { e: load.concurrency.engine, b: load.concurrency.baseline },
-      ),
-    );
+  all.load = load;
+  const rate = { e: load.rate.engine, b: load.rate.baseline };
+  return [...rows, ...resourceRows(rate, { e: load.concurrency.engine, b: load.concurrency.baseline })];
+}
+
+async function partSelection(args: BenchArgs, pgFreeGb: number, all: Collected): Promise<ReportRow[]> {
+  let sizes = args.leadSizes;
+  if (sizes.includes(10_000_000) && !(pgFreeGb >= 20)) {
+    log(`part 4: skipping the 10,000,000-lead list: ${pgFreeGb.toFixed(0)} GB free for Postgres (needs 20)`);
+    sizes = sizes.filter((s) => s !== 10_000_000);
   }
-  if (all.connect) rows.push(...connectMemoryRows(all.connect.engine));
-  if (args.parts.has('selection')) {
-    let sizes = args.leadSizes;
-    if (sizes.includes(10_000_000) && !(m.pgFreeGb >= 20)) {
-      log(
-        `part 4: skipping the 10,000,000-lead list: ${m.pgFreeGb.toFixed(0)} GB free for Postgres (needs 20)`,
-      );
-      sizes = sizes.filter((s) => s !== 10_000_000);
-    }
-    log(`part 4: lead selection, lists of ${sizes.map((s) => s.toLocaleString('en')).join(' / ')}`);
-    const sel = await runLeadSelection({ sizes, claims: args.claims, limit: args.claimLimit, log });
-    all['selection'] = sel;
-    rows.push(...selectionRows(sel, args.claimLimit));
+  log(`part 4: lead selection, lists of ${sizes.map((s) => s.toLocaleString('en')).join(' / ')}`);
+  const sel = await runLeadSelection({ sizes, claims: args.claims, limit: args.claimLimit, log });
+  all['selection'] = sel;
+  return selectionRows(sel, args.claimLimit);
+}
+
+async function partImport(args: BenchArgs, all: Collected): Promise<ReportRow[]> {
+  log(`part 5: import of ${args.importRows.toLocaleString('en')} rows`);
+  const imp = await runImport(args.importRows);
+  all['import'] = imp;
+  return importRows(imp);
+}
+
+/** Runs the chosen parts in order (the lab-heavy ones first); a stop request skips the rest. */
+async function runParts(args: BenchArgs, pgFreeGb: number, rows: ReportRow[], all: Collected): Promise<void> {
+  const lab = labSettings();
+  const parts: [boolean, () => Promise<ReportRow[]>][] = [
+    [args.parts.has('connect'), () => partConnect(args, lab, all)],
+    [args.parts.has('load'), () => partLoad(args, lab, all)],
+    [all.connect !== undefined || args.parts.has('connect'), () => memoryRows(all)],
+    [args.parts.has('selection'), () => partSelection(args, pgFreeGb, all)],
+    [args.parts.has('import'), () => partImport(args, all)],
+  ];
+  for (const [wanted, run] of parts) {
+    if (stop.requested) return;
+    if (wanted) rows.push(...(await run()));
   }
-  if (args.parts.has('import')) {
-    log(`part 5: import of ${args.importRows.toLocaleString('en')} rows`);
-    const imp = await runImport(args.importRows);
-    all['import'] = imp;
-    rows.push(...importRows(imp));
-  }
+}
+
+function memoryRows(all: Collected): Promise<ReportRow[]> {
+  return Promise.resolve(all.connect ? connectMemoryRows(all.connect.engine) : []);
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
+  installStopHandlers(log);
   const started = Date.now();
   const m = await machine();
   const head = header(args, m, argv);
   for (const h of head) log(h);
   const rows: ReportRow[] = [];
   const all: Collected = {};
-  await runParts(args, m, rows, all);
+  await runParts(args, m.pgFreeGb, rows, all);
   const minutes = (Date.now() - started) / 60_000;
   const table = formatTable(rows);
   console.log(`\n${head.join('\n')}\n\n${table}\n\nrun time ${minutes.toFixed(1)} min`);
+  if (stop.requested) {
+    log('stopped early: the partial table above is not written to bench/out/');
+    process.exitCode = 130;
+    return;
+  }
   const out = join(here, '..', 'out');
   mkdirSync(out, { recursive: true });
   const name = args.quick ? 'engine-quick' : 'engine';
@@ -173,7 +185,7 @@ async function main(): Promise<void> {
 
 main().then(
   // Engine timers (identification-message hang-ups) may still be pending: the run is over.
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
