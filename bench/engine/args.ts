@@ -1,6 +1,6 @@
 import type { LoadPlan } from './originate-engine.js';
 
-export const PARTS = ['connect', 'load', 'selection', 'import'] as const;
+export const PARTS = ['connect', 'load', 'memory', 'selection', 'import'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchArgs {
@@ -21,6 +21,8 @@ export interface BenchArgs {
   claims: number;
   claimLimit: number;
   importRows: number;
+  /** Part 3's baseline: calls of the same engine on the fake PBX. */
+  memoryCalls: number;
 }
 
 /** The trunk's calls-per-second limit for the benchmark (the lab's default trunk has 20). */
@@ -36,7 +38,7 @@ function intFlag(argv: readonly string[], name: string, fallback: number): numbe
 }
 
 /**
- * The command line: `--quick` (small load for development), `--parts connect,load,selection,import`,
+ * The command line: `--quick` (small load for development), `--parts connect,load,memory,selection,import`,
  * `--calls N` (part 1), `--leads-10m` (adds a 10,000,000-lead list to part 4), `--import-rows N`,
  * `--seed N`.
  */
@@ -88,5 +90,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     claims: quick ? 30 : 200,
     claimLimit: 40,
     importRows: intFlag(argv, '--import-rows', quick ? 100_000 : 1_000_000),
+    memoryCalls: quick ? 300 : 1_500,
   };
 }

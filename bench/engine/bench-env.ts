@@ -24,7 +24,7 @@ export interface BenchEnv {
  */
 export async function benchEnv(
   name: string,
-  trunk: { maxChannels: number; cps: number } = { maxChannels: 100, cps: 20 },
+  trunk: { maxChannels: number; cps: number; dial?: string } = { maxChannels: 100, cps: 20 },
 ): Promise<BenchEnv> {
   const t = await createTestDb();
   const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-bench-rec-'));

@@ -89,8 +89,8 @@ class BareConnect {
 
   /** Calls agent n's softphone and parks it in its own bridge, as the engine's login does. */
   async parkAgent(n: number): Promise<string> {
-    const leg = `${this.prefix}agent${n}`;
-    const bridge = `${this.prefix}bridge${n}`;
+    const leg = `${this.prefix}agent${n}-x`;
+    const bridge = `${this.prefix}bridge${n}-x`;
     this.legs.push(leg);
     this.bridges.push(bridge);
     await this.ari.createBridge(bridge);
@@ -112,7 +112,8 @@ class BareConnect {
   async dialThrough(bridge: string, deadline: number): Promise<void> {
     while (this.next < this.phones.length && Date.now() < deadline && !stop.requested) {
       const k = this.next++;
-      const id = `${this.prefix}c${k}`;
+      // Prefix-free ids (see originate-baseline.ts): "c1-x" is no prefix of "c10-x".
+      const id = `${this.prefix}c${k}-x`;
       this.r.calls += 1;
       let ended = (): void => undefined;
       const gone = new Promise<void>((resolve) => (ended = resolve));

@@ -96,7 +96,9 @@ class BareLoad {
         await Promise.race([new Promise<void>((r) => (this.freed = r)), guard(5)]);
       }
       tokens -= 1;
-      pending.push(this.originate(`brawload-${this.stamp}-${k}`, phones[k] ?? ''));
+      // The "-x" end: Asterisk 22 refuses a channel id that is a prefix of a live one (its
+      // unique-id lookup is strncasecmp), so "…-1" would clash with a "…-10" created first.
+      pending.push(this.originate(`brawload-${this.stamp}-${k}-x`, phones[k] ?? ''));
       if (Number.isNaN(heap.peakMb) && this.live >= 0.9 * this.plan.maxChannels) {
         heap.peakLive = this.live;
         heap.peakMb = heapAfterGcMb();

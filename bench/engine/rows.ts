@@ -2,6 +2,7 @@ import type { ConnectBaselineResult } from './connect-baseline.js';
 import type { ConnectResult } from './connect-engine.js';
 import type { ImportResult } from './import-bench.js';
 import type { SelectionRow } from './lead-selection.js';
+import type { FakeMemoryResult } from './memory-fake.js';
 import type { LoadPlan, LoadResult } from './originate-engine.js';
 import type { ReportRow } from './report.js';
 import { summariseSamples } from './resources.js';
@@ -205,27 +206,45 @@ export function resourceRows(
   return rows;
 }
 
-/** Part 3, from the long answer → agent run: does the heap come back to where it was? */
-export function connectMemoryRows(connect: ConnectResult): ReportRow[] {
+/**
+ * Part 3, from the long answer → agent run: does the heap come back to where it was? The
+ * baseline is the same engine on the fake PBX (no ARI), so growth can be placed.
+ */
+export function connectMemoryRows(connect?: ConnectResult, fake?: FakeMemoryResult): ReportRow[] {
   const rows: ReportRow[] = [];
-  const add = adder(rows, '3 resources', '');
+  const add = adder(rows, '3 resources', 'engine on fake PBX');
+  const fakePerK = fake
+    ? ((fake.endMb - fake.warmMb) * 1000) / Math.max(1, fake.calls - fake.warmAtCalls)
+    : NaN;
+  const fakeNote = fake
+    ? `fake: ${fake.warmMb.toFixed(1)} at call ${fake.warmAtCalls}, ${fake.endMb.toFixed(1)} at ${fake.calls}`
+    : '';
+  if (!connect) {
+    add('[memory] heap growth per 1,000 calls, fake PBX only', 'MB', fakePerK, NaN, fakeNote);
+    return rows;
+  }
   const s = connect.samples;
   const cpu = ((s[s.length - 1]?.cpuMs ?? 0) - (s[0]?.cpuMs ?? 0)) / Math.max(1, connect.calls);
-  add('[answer→agent] dialer CPU per call', 'ms', cpu, NaN, `progressive, ${connect.calls} calls, recorded`);
-  if (connect.heap.warmMb !== undefined) {
-    const h = connect.heap;
-    const calls = Math.max(1, h.warmAtCalls === undefined ? connect.calls : connect.calls - h.warmAtCalls);
-    const perK = ((h.endMb - (h.warmMb ?? h.startMb)) * 1000) / calls;
-    add(
-      '[answer→agent] heap growth per 1,000 calls',
-      'MB',
-      perK,
-      NaN,
-      `after GC: ${h.startMb.toFixed(1)} idle, ${(h.warmMb ?? NaN).toFixed(1)} at call ${h.warmAtCalls ?? '?'}, ${h.endMb.toFixed(1)} at ${connect.calls}; GC pause ${(h.gcPauseMs ?? NaN).toFixed(0)} ms`,
-    );
-    const rss = adder(rows, '3 resources', 'first sample');
-    rss('[answer→agent] RSS, last sample', 'MB', lastRss(connect, 'last'), lastRss(connect, 'first'));
-  }
+  adder(rows, '3 resources')(
+    '[answer→agent] dialer CPU per call',
+    'ms',
+    cpu,
+    NaN,
+    `progressive, ${connect.calls} calls, recorded`,
+  );
+  const h = connect.heap;
+  if (h.warmMb === undefined || h.warmAtCalls === undefined) return rows;
+  const perK = ((h.endMb - h.warmMb) * 1000) / Math.max(1, connect.calls - h.warmAtCalls);
+  const lab = `lab, after GC: ${h.startMb.toFixed(1)} idle, ${h.warmMb.toFixed(1)} at call ${h.warmAtCalls}, ${h.endMb.toFixed(1)} at ${connect.calls}`;
+  add(
+    '[answer→agent] heap growth per 1,000 calls',
+    'MB',
+    perK,
+    fakePerK,
+    `${lab}; ${fakeNote}; bench's own records ≈ 0.5`,
+  );
+  const rss = adder(rows, '3 resources', 'first sample');
+  rss('[answer→agent] RSS, last sample', 'MB', lastRss(connect, 'last'), lastRss(connect, 'first'));
   return rows;
 }
 

@@ -5,12 +5,13 @@ import { Redis } from 'ioredis';
 import { createDb } from '../../src/store/db.js';
 import { adminUrl } from '../../test/support/db.js';
 import { labSettings, type LabSettings } from '../../test/support/lab.js';
-import { parseArgs, BENCH_CPS, type BenchArgs } from './args.js';
+import { parseArgs, BENCH_CPS, PARTS, type BenchArgs } from './args.js';
 import { runConnectBaseline, type ConnectBaselineResult } from './connect-baseline.js';
 import { runConnectEngine, type ConnectResult } from './connect-engine.js';
 import { runImport } from './import-bench.js';
 import { runLeadSelection } from './lead-selection.js';
 import { describeMachine, type Machine } from './machine.js';
+import { runMemoryOnFake, type FakeMemoryResult } from './memory-fake.js';
 import { runLoadBaseline } from './originate-baseline.js';
 import { runLoadEngine, type LoadResult } from './originate-engine.js';
 import { PbxClock } from './pbx-clock.js';
@@ -131,7 +132,7 @@ async function runParts(args: BenchArgs, pgFreeGb: number, rows: ReportRow[], al
   const parts: [boolean, () => Promise<ReportRow[]>][] = [
     [args.parts.has('connect'), () => partConnect(args, lab, all)],
     [args.parts.has('load'), () => partLoad(args, lab, all)],
-    [all.connect !== undefined || args.parts.has('connect'), () => memoryRows(all)],
+    [args.parts.has('memory') || args.parts.has('connect'), () => partMemory(args, all)],
     [args.parts.has('selection'), () => partSelection(args, pgFreeGb, all)],
     [args.parts.has('import'), () => partImport(args, all)],
   ];
@@ -141,8 +142,14 @@ async function runParts(args: BenchArgs, pgFreeGb: number, rows: ReportRow[], al
   }
 }
 
-function memoryRows(all: Collected): Promise<ReportRow[]> {
-  return Promise.resolve(all.connect ? connectMemoryRows(all.connect.engine) : []);
+async function partMemory(args: BenchArgs, all: Collected): Promise<ReportRow[]> {
+  let fake: FakeMemoryResult | undefined;
+  if (args.parts.has('memory')) {
+    log(`part 3: memory baseline, the engine on the fake PBX for ${args.memoryCalls} calls`);
+    fake = await runMemoryOnFake(args.memoryCalls, args.agents);
+    all['memoryFake'] = fake;
+  }
+  return connectMemoryRows(all.connect?.engine, fake);
 }
 
 async function main(): Promise<void> {
@@ -166,7 +173,9 @@ async function main(): Promise<void> {
   }
   const out = join(here, '..', 'out');
   mkdirSync(out, { recursive: true });
-  const name = args.quick ? 'engine-quick' : 'engine';
+  // Only a full run of every part writes bench/out/engine.*; others never overwrite it.
+  const subset = args.parts.size < PARTS.length ? `-${[...args.parts].join('-')}` : '';
+  const name = `engine${args.quick ? '-quick' : ''}${subset}`;
   writeFileSync(join(out, `${name}.csv`), toCsv(rows));
   writeFileSync(
     join(out, `${name}.json`),

@@ -56,10 +56,14 @@ export async function insertLeads(db: Knex, campaignId: number, phones: readonly
 }
 
 /** The lab's agent softphones PJSIP/agent1..n as agent rows; returns their usernames. */
-export async function insertAgents(db: Knex, n: number): Promise<string[]> {
+export async function insertAgents(
+  db: Knex,
+  n: number,
+  endpoint: (i: number) => string = (i) => `PJSIP/agent${i}`,
+): Promise<string[]> {
   const names = Array.from({ length: n }, (_, i) => `agent${i + 1}`);
   await db('agents').insert(
-    names.map((username) => ({ username, display_name: username, sip_endpoint: `PJSIP/${username}` })),
+    names.map((username, i) => ({ username, display_name: username, sip_endpoint: endpoint(i + 1) })),
   );
   return names;
 }
