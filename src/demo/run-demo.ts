@@ -19,6 +19,8 @@ export interface DemoResult {
   campaignId: number;
   campaignCode: string;
   summary: DemoSummary;
+  /** What the pacer did, from the engine: when it first over-dialled, the most calls in flight. */
+  pacing: { agents: number; maxInFlight: number; overDialAfterSec?: number; lastReason?: string };
 }
 
 /**
@@ -35,9 +37,9 @@ export async function runDemo(
   const seeded = await seedDemo(app.db, { ...options, now: new Date() });
   const registry = new EngineRegistry(app, pbx, gate);
   const engine = await registry.start(seeded.campaignId);
+  const started = Date.now();
   try {
     await Promise.all(seeded.agents.map((a) => registry.login(a.username, seeded.campaignId)));
-    const started = Date.now();
     while (Date.now() - started < options.seconds * 1000) {
       await new Promise((r) => setTimeout(r, 10_000));
       const s = engine.runner.stats;
@@ -51,10 +53,20 @@ export async function runDemo(
   } finally {
     await registry.stopAll(60_000);
   }
+  const s = engine.runner.stats;
   return {
     campaignId: seeded.campaignId,
     campaignCode: seeded.campaignCode,
     summary: await summarise(app.db, seeded.campaignId),
+    pacing: {
+      agents: seeded.agents.length,
+      maxInFlight: s.maxInFlight,
+      overDialAfterSec:
+        s.firstOverDialAt === undefined
+          ? undefined
+          : Math.round((Date.parse(s.firstOverDialAt) - started) / 1000),
+      lastReason: s.lastDecision?.reason,
+    },
   };
 }
 
@@ -73,6 +85,7 @@ export function formatSummary(r: DemoResult, recordingsRoot: string): string {
     `  agent occupancy:  ${pct(s.occupancy)}  (${Math.round(s.talkSec)} s talking of ${Math.round(s.loggedInSec)} s logged in)`,
     `  recordings:       ${s.recordingsArchived} archived (${(s.recordingBytes / 1e6).toFixed(1)} MB), ${s.recordingsFailed} failed`,
     `  integrity:        ${s.attemptsWithTwoRows} attempts with two rows, ${s.originatesWithoutOutcome} calls without an outcome`,
+    `  pacing:           ${pacingLine(r.pacing)}`,
     '',
     'Where to look next:',
     `  recordings:  ${recordingsRoot}/<year>/<month>/<day>/${r.campaignCode}/`,
@@ -80,4 +93,20 @@ export function formatSummary(r: DemoResult, recordingsRoot: string): string {
     '  why a lead was not dialled:  npx tsx src/cli/main.ts doctor ' + r.campaignCode,
     '  the lab:     bash scripts/lab/lab.sh status   (down: bash scripts/lab/lab.sh down)',
   ].join('\n');
+}
+
+/**
+ * A new campaign dials one line per ready agent until the pacer has estimates (20 live answers)
+ * and an abandon budget (3% of its live answers, above a reserve of 2): it never risks the 3%
+ * promise on no evidence. The summary says which phase the run reached.
+ */
+function pacingLine(p: DemoResult['pacing']): string {
+  if (p.overDialAfterSec === undefined) {
+    return (
+      `one line per ready agent throughout (at most ${p.maxInFlight} calls for ${p.agents} agents): ` +
+      `a new campaign over-dials only once it has estimates and an abandon budget ` +
+      `(about 67 live answers at a 3% target); last pacer reason: ${p.lastReason ?? 'none'}`
+    );
+  }
+  return `predictive from ${p.overDialAfterSec} s: up to ${p.maxInFlight} calls in flight for ${p.agents} agents`;
 }

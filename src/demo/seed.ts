@@ -3,8 +3,8 @@ import { labNumber, type LabBehaviourDigit } from '../lab/number-plan.js';
 
 /** A day on a typical outbound list, in the lab's terms (share of leads per far-end behaviour). */
 const MIX: { digit: LabBehaviourDigit; share: number; talk: [number, number] }[] = [
-  { digit: 0, share: 0.28, talk: [8, 45] }, // human, rings 1 s, talks 8–45 s then hangs up
-  { digit: 7, share: 0.05, talk: [8, 30] }, // human, rings 6 s
+  { digit: 0, share: 0.28, talk: [5, 25] }, // human, rings 1 s, talks 5–25 s then hangs up
+  { digit: 7, share: 0.05, talk: [5, 20] }, // human, rings 6 s
   { digit: 5, share: 0.1, talk: [0, 0] }, // answering machine
   { digit: 2, share: 0.2, talk: [0, 0] }, // no answer
   { digit: 1, share: 0.15, talk: [0, 0] }, // busy

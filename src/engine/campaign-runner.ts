@@ -60,6 +60,8 @@ export interface RunnerStats {
   outcomes: Record<string, number>;
   /** Most calls in flight at once (ringing, waiting or connected). */
   maxInFlight: number;
+  /** When the campaign first had more calls in flight than active agents (predictive over-dial). */
+  firstOverDialAt?: string;
   /** The pacer's latest decision that started lines, for supervisors (`reason`, `inputs`). */
   lastDecision?: { at: string; lines: number; reason: string; inputs: PacerDecision['inputs'] };
 }
@@ -304,6 +306,9 @@ export class CampaignRunner {
       });
     this.inFlight.set(attempt.callId, run);
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
+    if (this.stats.firstOverDialAt === undefined && this.inFlight.size > this.activeAgents()) {
+      this.stats.firstOverDialAt = new Date(this.deps.now()).toISOString();
+    }
   }
 
   private async dial(attempt: DialAttempt, presetAgent?: AgentSession): Promise<void> {
@@ -380,6 +385,13 @@ export class CampaignRunner {
     } finally {
       releasePending();
     }
+  }
+
+  private activeAgents(): number {
+    let n = 0;
+    for (const a of this.deps.agents.all())
+      if (a.status.state !== 'paused' && a.status.state !== 'logged-out') n += 1;
+    return n;
   }
 
   /** Reserves the lead's owner when they are ready here. */

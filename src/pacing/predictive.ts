@@ -84,6 +84,8 @@ export class PredictivePacer implements Pacer {
   private readonly talk = new SampleWindow(300, 1);
   private readonly wrap = new SampleWindow(300, 1);
   private lastFullAt = Number.NEGATIVE_INFINITY;
+  /** The reason of the latest full round, repeated between rounds so supervisors see it. */
+  private lastRoundReason = 'none yet';
 
   constructor(cfg: Partial<PredictiveConfig> = {}) {
     this.cfg = { ...DEFAULT_PREDICTIVE, ...cfg };
@@ -115,9 +117,20 @@ export class PredictivePacer implements Pacer {
     // Asked again within the same second (an agent turned ready): cover ready agents only;
     // the full forecast runs once per second, which is the cadence it is designed for.
     if (s.now - this.lastFullAt < 1) {
-      return { lines: floor, reason: 'between 1 s forecast rounds: progressive floor', inputs: base };
+      return {
+        lines: floor,
+        reason: `progressive floor between 1 s forecast rounds (last round: ${this.lastRoundReason})`,
+        inputs: base,
+      };
     }
     this.lastFullAt = s.now;
+    const decision = this.forecastRound(s, active, ready, floor);
+    this.lastRoundReason = decision.reason;
+    return decision;
+  }
+
+  /** The once-a-second round: estimates, abandon budget, forecast, lines. */
+  private forecastRound(s: PacerState, active: number, ready: number, floor: number): PacerDecision {
     const pFast = this.fast.mean;
     const pSlow = this.slow.mean;
     const drift = Math.abs(pFast - pSlow) / Math.max(1e-6, pSlow);

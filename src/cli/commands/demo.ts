@@ -24,8 +24,8 @@ export function registerDemoCommand(program: Command, getApp: () => Promise<App>
   program
     .command('demo')
     .description('bring up the lab, run a demo campaign on it, print what happened')
-    .option('--seconds <n>', 'how long to dial', '120')
-    .option('--agents <n>', 'agents (SIPp softphones agent1…)', '5')
+    .option('--seconds <n>', 'how long to dial', '240')
+    .option('--agents <n>', 'agents (SIPp softphones agent1…agent12)', '10')
     .option('--leads <n>', 'leads in the list', '300')
     .option('--mode <mode>', 'progressive | predictive', 'predictive')
     .option('--seed <n>', 'seed of the lead mix', '1')
