@@ -12,7 +12,6 @@ interface ClaimRow {
   id: number;
   phone_e164: string;
   attempts: number;
-  status_before: string;
   owner: number | null;
 }
 
@@ -39,11 +38,35 @@ function toAttempt(
   return attempt;
 }
 
+/** The hopper's classes, in the order they are claimed; each reads the head of its own index. */
+const CLASSES = [
+  {
+    name: 'callback',
+    priority: 1,
+    where: `status = 'callback' and next_attempt_at <= :now`,
+    order: 'next_attempt_at, id',
+  },
+  {
+    name: 'retry',
+    priority: 2,
+    where: `status = 'scheduled' and next_attempt_at <= :now`,
+    order: 'next_attempt_at, id',
+  },
+  {
+    name: 'fresh',
+    priority: 3,
+    where: `status = 'new' and (next_attempt_at is null or next_attempt_at <= :now)`,
+    order: 'priority, id',
+  },
+] as const;
+
 /**
- * Moves up to `limit` eligible leads of a campaign into the hopper: marks them `dialling` and
- * gives each its next attempt number, in one statement with SKIP LOCKED so two feeders never
- * claim the same lead. Reads only the head of `leads_ready_idx`, so the cost does not grow
- * with the size of the list.
+ * Moves up to `limit` eligible leads of a campaign into the hopper, in the hopper's order: due
+ * callbacks first (earliest due first), then due retries, then fresh leads (by list priority).
+ * Each class is one statement that marks its leads `dialling` and gives each its next attempt
+ * number, with SKIP LOCKED so two feeders never claim the same lead; each reads only the head of
+ * its partial index (`leads_due_idx`, `leads_fresh_idx`), so the cost does not grow with the
+ * size of the list.
  */
 export async function claimLeads(
   db: Knex,
@@ -51,28 +74,28 @@ export async function claimLeads(
   limit: number,
   now: Date,
 ): Promise<ClaimedAttempt[]> {
-  if (limit <= 0) return [];
-  const { rows } = await db.raw<{ rows: ClaimRow[] }>(
-    `with picked as (
-       select id, status from leads
-        where campaign_id = :campaignId
-          and status in ('new','scheduled','callback')
-          and (next_attempt_at is null or next_attempt_at <= :now)
-        order by priority, next_attempt_at nulls first, id
-        limit :limit
-        for update skip locked
-     )
-     update leads l
-        set status = 'dialling', attempts = l.attempts + 1, updated_at = :now
-       from picked
-      where l.id = picked.id
-  returning l.id, l.phone_e164, l.attempts, picked.status as status_before, ${OWNER_SQL} as owner`,
-    { campaignId, limit, now },
-  );
-  return rows.map((r) => ({
-    attempt: toAttempt(campaignId, r),
-    priority: r.status_before === 'callback' ? 1 : r.attempts > 1 ? 2 : 3,
-  }));
+  const out: ClaimedAttempt[] = [];
+  for (const c of CLASSES) {
+    const want = limit - out.length;
+    if (want <= 0) break;
+    const { rows } = await db.raw<{ rows: ClaimRow[] }>(
+      `with picked as (
+         select id from leads
+          where campaign_id = :campaignId and ${c.where}
+          order by ${c.order}
+          limit :want
+          for update skip locked
+       )
+       update leads l
+          set status = 'dialling', attempts = l.attempts + 1, updated_at = :now
+         from picked
+        where l.id = picked.id
+    returning l.id, l.phone_e164, l.attempts, ${OWNER_SQL} as owner`,
+      { campaignId, want, now },
+    );
+    for (const r of rows) out.push({ attempt: toAttempt(campaignId, r), priority: c.priority });
+  }
+  return out;
 }
 
 /**
@@ -110,7 +133,8 @@ export async function strandedAttempts(
 
 /**
  * Puts queued-but-undialled leads back (campaign paused/stopped): their attempt is returned, and
- * a lead with a pending scheduled call is a `callback` again (its priority kept).
+ * the lead goes back to the class it came from — a `callback` when it has a pending scheduled
+ * call, `new` when it had never been dialled, else a retry due now.
  */
 export async function returnLeads(db: Knex, leadIds: number[], now: Date): Promise<void> {
   if (leadIds.length === 0) return;
@@ -118,11 +142,19 @@ export async function returnLeads(db: Knex, leadIds: number[], now: Date): Promi
     .whereIn('l.id', leadIds)
     .where({ 'l.status': 'dialling' })
     .update({
-      status: db.raw(
-        `case when exists (select 1 from callbacks cb where cb.lead_id = l.id and cb.status = 'pending')
-              then 'callback' else 'scheduled' end`,
+      status: db.raw(RETURNED_STATUS_SQL),
+      next_attempt_at: db.raw(
+        `case when (${RETURNED_STATUS_SQL}) = 'scheduled'
+        then coalesce(l.next_attempt_at, ?) else l.next_attempt_at end`,
+        [now],
       ),
       attempts: db.raw('greatest(l.attempts - 1, 0)'),
       updated_at: now,
     });
 }
+
+/** The status a claimed lead returns to when its attempt is given back (SQL over `leads l`). */
+export const RETURNED_STATUS_SQL = `case
+    when exists (select 1 from callbacks cb where cb.lead_id = l.id and cb.status = 'pending') then 'callback'
+    when l.attempts <= 1 then 'new'
+    else 'scheduled' end`;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { RETURNED_STATUS_SQL } from './hopper-feed.js';
 import type { LeadOwnership } from '../domain/preview/offer-rules.js';
 import type { LeadAfterSkip, SkipRequest } from '../domain/preview/skip-reasons.js';
 import type { DialAttempt } from '../engine/ports.js';
@@ -44,18 +45,17 @@ async function giveBackLead(
   next: { nextAt?: Date | null; close?: boolean },
 ): Promise<void> {
   const patch: Record<string, unknown> = {
-    attempts: db.raw('greatest(attempts - 1, 0)'),
+    attempts: db.raw('greatest(l.attempts - 1, 0)'),
     updated_at: at,
-    status: next.close
-      ? 'done'
-      : db.raw(
-          `case when exists (select 1 from callbacks cb where cb.lead_id = leads.id and cb.status = 'pending')
-                then 'callback' else 'scheduled' end`,
-        ),
+    status: next.close ? 'done' : db.raw(RETURNED_STATUS_SQL),
   };
   if (next.close) patch['next_attempt_at'] = null;
-  else if (next.nextAt !== undefined) patch['next_attempt_at'] = next.nextAt;
-  await db('leads').where({ id: lead.leadId, status: 'dialling', attempts: lead.attempt }).update(patch);
+  else if (next.nextAt) patch['next_attempt_at'] = next.nextAt;
+  // A retry is read by its due time: one given back with none is due now.
+  else patch['next_attempt_at'] = db.raw(`coalesce(l.next_attempt_at, ?)`, [at]);
+  await db('leads as l')
+    .where({ 'l.id': lead.leadId, 'l.status': 'dialling', 'l.attempts': lead.attempt })
+    .update(patch);
 }
 
 /** The preview offers in Postgres (`preview_offers`, migration 0003). */

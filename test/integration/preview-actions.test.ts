@@ -41,7 +41,7 @@ describe('preview desk actions (real Postgres and Redis)', () => {
         { status: 'skipped', reason: 'not-now', note: 'lunch time where the customer is' },
       ]);
       const back = await h.lead(l1 ?? 0);
-      expect(back).toMatchObject({ status: 'scheduled', attempts: 0 });
+      expect(back).toMatchObject({ status: 'new', attempts: 0 });
       const due = back?.next_attempt_at?.getTime() ?? 0;
       expect(due).toBeGreaterThanOrEqual(before + 45 * 60_000 - 1_000);
       expect(due).toBeLessThanOrEqual(Date.now() + 45 * 60_000 + 1_000);
@@ -62,7 +62,7 @@ describe('preview desk actions (real Postgres and Redis)', () => {
     } finally {
       await h.logout('agent1');
     }
-    expect(await h.lead(l3 ?? 0)).toMatchObject({ status: 'scheduled', attempts: 0 });
+    expect(await h.lead(l3 ?? 0)).toMatchObject({ status: 'new', attempts: 0 });
     expect(await h.offersOf(l3 ?? 0)).toMatchObject([{ status: 'returned', reason: 'agent logged out' }]);
   });
 

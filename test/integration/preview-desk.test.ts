@@ -152,7 +152,7 @@ describe('preview desk (real Postgres and Redis)', () => {
       // agent3's record was never offered: put back for agent3, attempt not counted.
       expect(await h.offersOf(absentOwners ?? 0)).toEqual([]);
       const held = await h.lead(absentOwners ?? 0);
-      expect(held).toMatchObject({ status: 'scheduled', attempts: 0 });
+      expect(held).toMatchObject({ status: 'new', attempts: 0 });
       expect(held?.next_attempt_at?.getTime() ?? 0).toBeGreaterThan(Date.now() + 60_000);
     } finally {
       await h.logout('agent1');

@@ -233,9 +233,10 @@ describe('preview offers (real Postgres and Redis)', () => {
     expect(
       await t.db('preview_offers').where({ campaign_id: c, status: 'offered' }).count({ n: '*' }),
     ).toEqual([{ n: 0 }]);
+    // Never dialled: back to the fresh leads, their attempt not counted.
     expect(await t.db('leads').where({ campaign_id: c }).orderBy('id').pluck('status')).toEqual([
-      'scheduled',
-      'scheduled',
+      'new',
+      'new',
     ]);
   });
 });
