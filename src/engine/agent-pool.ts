@@ -70,6 +70,9 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
     private readonly options: AgentPoolOptions,
   ) {
     super();
+    // Every customer waiting for an agent listens for 'ready' (first come, first served, in
+    // listener order); a busy predictive campaign has more than the default ten.
+    this.setMaxListeners(0);
     this.now = options.now ?? Date.now;
   }
 

@@ -62,6 +62,8 @@ export class CallFlow {
   private abandoned = false;
   private liveAnswer = false;
   private waitTimer?: NodeJS.Timeout;
+  /** Ends an abandoned call after its identification message; cleared if the customer leaves first. */
+  private hangupTimer?: NodeJS.Timeout;
   private stopWaiting?: () => void;
   private done!: (r: AttemptResult) => void;
   readonly result: Promise<AttemptResult>;
@@ -152,22 +154,40 @@ export class CallFlow {
   private async onAnswered(at: number): Promise<void> {
     if (this.answeredAt !== undefined) return;
     this.answeredAt = at;
-    await this.deps.calls.update(this.attempt.callId, { answered_at: new Date(at) });
+    // The row is written beside the connect, not before it: a commit must not sit on the
+    // 2-second path (measured 1.5 ms p50, 19 ms p99, more under load).
+    const stored = this.deps.calls.update(this.attempt.callId, { answered_at: new Date(at) });
     void this.startRecording();
-    if (!this.plan.amd && this.plan.answerHandler) return this.plan.answerHandler.human(at);
-    if (!this.plan.amd) {
-      this.liveAnswer = true;
-      this.clockStart = at;
-      await this.connect();
+    try {
+      if (!this.plan.amd && this.plan.answerHandler) {
+        this.plan.answerHandler.human(at);
+        return;
+      }
+      if (!this.plan.amd) {
+        this.liveAnswer = true;
+        this.clockStart = at;
+        await this.connect();
+      }
+    } finally {
+      await stored;
     }
   }
 
   private async onAmd(result: string, detail: string, at: number): Promise<void> {
-    await this.deps.calls.update(this.attempt.callId, {
+    // Written beside what follows (the connect is on the 2-second path), awaited at the end.
+    const stored = this.deps.calls.update(this.attempt.callId, {
       amd_at: new Date(at),
       amd_result: result,
       amd_detail: detail,
     });
+    try {
+      await this.afterAmd(result, at);
+    } finally {
+      await stored;
+    }
+  }
+
+  private async afterAmd(result: string, at: number): Promise<void> {
     const handler = this.plan.answerHandler;
     if (result === 'machine' && handler) {
       this.amdMachine = true;
@@ -236,16 +256,18 @@ export class CallFlow {
     this.abandoned = true;
     this.plan.onSettled?.();
     const at = new Date(this.deps.now());
-    await this.deps.calls.update(this.attempt.callId, { abandoned: true, id_message_at: at });
+    // The message first: it is what the 2-second rule promises; the row is written beside it.
+    const stored = this.deps.calls.update(this.attempt.callId, { abandoned: true, id_message_at: at });
     try {
       await this.deps.pbx.play(this.attempt.callId, this.plan.idMessage);
     } catch (err) {
       this.log.error({ err }, 'could not play the identification message');
     }
-    setTimeout(
+    this.hangupTimer = setTimeout(
       () => void this.deps.pbx.hangup(this.attempt.callId).catch(() => undefined),
       this.plan.idMessageSec * 1000,
     );
+    await stored;
   }
 
   private async startRecording(): Promise<void> {
@@ -287,6 +309,7 @@ export class CallFlow {
 
   private async onHangup(e: Extract<CallEvent, { type: 'hangup' }>): Promise<void> {
     this.stopWaiting?.();
+    clearTimeout(this.hangupTimer);
     const at = e.at;
     const outcome =
       e.answered || this.answeredAt !== undefined ? (this.isMachine() ? 'machine' : 'answered') : e.outcome;
