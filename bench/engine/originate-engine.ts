@@ -81,9 +81,14 @@ export async function runLoadEngine(
     const campaignId = await insertCampaign(app.db, {
       code: `bench-load-${plan.name}`,
       mode: 'agentless',
-      // No agents: a live answer "abandons" after 2 s; the ID message is held long enough that
-      // the customer, not the engine, ends the call — as in the baseline.
-      engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false, idMessageSec: plan.holdSec + 30 },
+      // A notification (no agents, no questions) longer than the customer stays, so the
+      // customer, not the engine, ends the call — as in the baseline.
+      engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false },
+      survey: {
+        intro: 'sound:silence/10',
+        closing: 'sound:silence/10',
+        maxCallSec: plan.holdSec + 60,
+      },
     });
     await insertLeads(
       app.db,

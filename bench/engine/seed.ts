@@ -21,7 +21,12 @@ export function seededTalk(seed: number, min: number, max: number): (i: number) 
 
 export async function insertCampaign(
   db: Knex,
-  o: { code: string; mode: 'progressive' | 'agentless'; engine: Record<string, unknown> },
+  o: {
+    code: string;
+    mode: 'progressive' | 'agentless';
+    engine: Record<string, unknown>;
+    survey?: Record<string, unknown>;
+  },
 ): Promise<number> {
   const [c] = await db('campaigns')
     .insert({
@@ -36,6 +41,7 @@ export async function insertCampaign(
       max_attempts: 1,
       settings: {
         engine: o.engine,
+        ...(o.survey ? { survey: o.survey } : {}),
         // Lab only: SIPp customers do not sleep, so the benchmark may dial at any hour.
         window: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
       },

@@ -8,7 +8,7 @@ import {
   type SurveyStatus,
 } from '../domain/campaign/survey-machine.js';
 import { surveySchema, type Survey } from '../domain/campaign/survey.js';
-import type { PbxDriver } from '../pbx/pbx-driver.js';
+import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
 import type { SurveyCallRef, SurveyRepository } from '../store/repositories/surveys.js';
 import type { AnswerHandler, AnswerResult } from './answer-handler.js';
 import type { CampaignPlan } from './campaign-runner.js';
@@ -106,6 +106,8 @@ export class AgentlessFlow implements AnswerHandler {
           try {
             await pbx.play(callId, c.media, { playbackId: `${callId}.${c.playbackId}` });
           } catch (err) {
+            // The customer hung up as the previous sound ended: the hang-up ends the survey.
+            if (err instanceof PbxError && err.code === 'not-found') return;
             // A sound the PBX refused must not stall the script: go on as if it had played.
             this.deps.logger.error({ err, callId, media: c.media }, 'could not play a survey sound');
             this.apply({ type: 'played', playbackId: c.playbackId });

@@ -61,6 +61,7 @@ export function campaignPlan(row: CampaignRow, config: Config): CampaignPlan {
     idMessage: s.idMessage,
     idMessageSec: s.idMessageSec,
     tickMs: 250,
-    hopperLowWater: 20,
+    // About two seconds of dials at the trunk's CPS, so a refill per tick keeps up with it.
+    hopperLowWater: Math.max(20, Math.ceil(trunk.cps * 2)),
   };
 }

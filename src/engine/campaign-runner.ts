@@ -209,15 +209,13 @@ export class CampaignRunner {
           inputs: decision.inputs,
         };
       }
-      for (let i = 0; i < decision.lines; i++) {
-        if (!this.deps.trunk.tryAcquire()) break;
-        const attempt = await this.deps.hopper.take();
-        if (!attempt) {
-          this.deps.trunk.release();
-          break;
-        }
-        this.launch(attempt);
-      }
+      // Trunk slots first (capacity is reserved before anything is dialled), then that many
+      // attempts off the hopper at once; slots nothing came for are given back.
+      let slots = 0;
+      while (slots < decision.lines && this.deps.trunk.tryAcquire()) slots += 1;
+      const attempts = slots > 0 ? await this.deps.hopper.takeMany(slots) : [];
+      for (let i = attempts.length; i < slots; i++) this.deps.trunk.release();
+      for (const attempt of attempts) this.launch(attempt);
     } catch (err) {
       this.log.error({ err }, 'campaign tick failed');
     } finally {

@@ -52,6 +52,15 @@ export class Hopper {
     return job.data;
   }
 
+  /**
+   * Takes up to `n` attempts at once (the round trips run side by side), in the hopper's order
+   * as far as Redis hands them out; fewer when the hopper runs dry.
+   */
+  async takeMany(n: number): Promise<DialAttempt[]> {
+    const taken = await Promise.all(Array.from({ length: n }, () => this.take()));
+    return taken.filter((a): a is DialAttempt => a !== undefined);
+  }
+
   async size(): Promise<number> {
     return this.queue.getWaitingCount().then(async (w) => w + (await this.queue.getPrioritizedCount()));
   }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
-import { RecordingRepository } from '../store/repositories/recordings.js';
+import { NOT_STARTED, RecordingRepository } from '../store/repositories/recordings.js';
 import type { RecordingArchiver } from './archiver.js';
 
 /** Tries per recording before it is given up (and reported) as lost. */
@@ -51,6 +51,8 @@ export async function recoverRecordings(
     .whereNotNull('c.ended_at')
     .andWhere('c.ended_at', '<', new Date(now.getTime() - SETTLE_MS))
     .andWhere('r.recover_attempts', '<', MAX_RECOVER_ATTEMPTS)
+    // A recording that never started has nothing in the spool to fetch.
+    .andWhere((q) => void q.whereNull('r.failure').orWhereNot('r.failure', 'like', `${NOT_STARTED}%`))
     .andWhere((q) => void q.whereNull('r.recover_after').orWhere('r.recover_after', '<=', now))
     .orderBy('r.id')
     .limit(50)

@@ -7,6 +7,12 @@ export interface ArchivedRecording {
   durationSec: number;
 }
 
+/**
+ * Failure text of a recording that never started because the call had already ended: there is
+ * nothing in the PBX to fetch, so recovery leaves it alone (it is reported, not retried).
+ */
+export const NOT_STARTED = 'not started:';
+
 export class RecordingRepository {
   constructor(private readonly db: Knex) {}
 

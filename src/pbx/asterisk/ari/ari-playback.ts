@@ -30,7 +30,8 @@ export class AriPlayback {
         `/channels/${encodeURIComponent(callId)}/play/${encodeURIComponent(id)}`,
         { media },
         undefined,
-        { 404: 'not-found', 409: 'rejected' },
+        // 409 "Channel not in Stasis application": it is hanging up and has left us.
+        { 404: 'not-found', 409: 'not-found' },
       );
     } catch (err) {
       mine.delete(id);

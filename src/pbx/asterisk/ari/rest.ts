@@ -17,10 +17,18 @@ export interface AriCredentials {
  */
 export class AriRest {
   private readonly auth: string;
+  private inFlight = 0;
+  private readonly queue: (() => void)[] = [];
 
   constructor(
     private readonly creds: AriCredentials,
     private readonly timeoutMs = 5_000,
+    /**
+     * Requests open at once. Asterisk's HTTP server closes connections past its `sessionlimit`
+     * (100 by default, the event socket included): at 150 live calls a burst of hang-ups and
+     * recording fetches got "other side closed" (bench:engine). Queueing here keeps under it.
+     */
+    private readonly maxInFlight = 32,
   ) {
     this.auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   }
@@ -32,8 +40,10 @@ export class AriRest {
     body?: unknown,
     statusCodes: Partial<Record<number, PbxErrorCode>> = {},
   ): Promise<T> {
-    const res = await this.raw(method, path, query, body);
-    const text = await res.text();
+    const { res, text } = await this.request(method, path, query, body, async (r) => ({
+      res: r,
+      text: await r.text(),
+    }));
     if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
     const code = statusCodes[res.status] ?? defaultCode(res.status);
     throw new PbxError(code, `ARI ${method} ${path}: ${res.status} ${messageOf(text)}`);
@@ -41,27 +51,67 @@ export class AriRest {
 
   /** Streams a binary body (a stored recording) to `destination`; returns its size. */
   async download(path: string, destination: string): Promise<{ bytes: number }> {
-    const res = await this.raw('GET', path);
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      throw new PbxError(
-        res.status === 404 ? 'not-found' : 'protocol',
-        `ARI GET ${path}: HTTP ${res.status}`,
-      );
-    }
-    let bytes = 0;
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-    body.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    await pipeline(body, createWriteStream(destination, { mode: 0o640 }));
-    return { bytes };
+    return this.request('GET', path, {}, undefined, async (res) => {
+      if (!res.ok || !res.body) {
+        await res.body?.cancel();
+        throw new PbxError(
+          res.status === 404 ? 'not-found' : 'protocol',
+          `ARI GET ${path}: HTTP ${res.status}`,
+        );
+      }
+      let bytes = 0;
+      const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+      body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      await pipeline(body, createWriteStream(destination, { mode: 0o640 }));
+      return { bytes };
+    });
   }
 
-  /** The raw response, for binary bodies (stored recordings). */
-  async raw(
+  /**
+   * One request, holding a slot until its body is read. A GET or DELETE whose connection failed
+   * is sent again (twice at most) — both are safe to repeat. A POST is never repeated: it may
+   * have been carried out (an originate would then be refused as a duplicate of itself).
+   */
+  private async request<T>(
     method: string,
     path: string,
-    query: Record<string, string | number | boolean | undefined> = {},
-    body?: unknown,
+    query: Record<string, string | number | boolean | undefined>,
+    body: unknown,
+    consume: (res: Response) => Promise<T>,
+  ): Promise<T> {
+    const retries = method === 'GET' || method === 'DELETE' ? 2 : 0;
+    for (let attempt = 0; ; attempt++) {
+      await this.slot();
+      try {
+        return await consume(await this.send(method, path, query, body));
+      } catch (err) {
+        if (!(err instanceof PbxError) || err.code !== 'not-connected' || attempt >= retries) throw err;
+      } finally {
+        this.release();
+      }
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+  }
+
+  private slot(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.inFlight -= 1;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    body: unknown,
   ): Promise<Response> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));

@@ -1,0 +1,77 @@
+import type { Logger } from '../logger.js';
+import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
+import type { RecordingArchiver } from '../recordings/archiver.js';
+import { NOT_STARTED, type RecordingRepository } from '../store/repositories/recordings.js';
+import type { EventRouter } from './event-router.js';
+
+export interface CallRecordingDeps {
+  pbx: PbxDriver;
+  router: EventRouter;
+  recordings: RecordingRepository;
+  archiver: RecordingArchiver;
+  now: () => number;
+}
+
+/**
+ * Records one answered call from answer to hang-up (both directions) and archives it when the
+ * PBX says it is finished. The PBX is asked at once — every millisecond before it is unrecorded
+ * call — and the recording's row is written beside the request; everything that touches the
+ * row waits for it. A recording whose archiving fails stays in the PBX spool for recovery
+ * (src/recordings/recovery.ts); one that never started because the customer had already hung
+ * up is marked so, and is not retried.
+ */
+export async function startCallRecording(
+  deps: CallRecordingDeps,
+  log: Logger,
+  call: { callId: string; campaignCode: string; answeredAt: number },
+): Promise<void> {
+  const name = `rec-${call.callId}`;
+  const { recordings, router, pbx } = deps;
+  const row = recordings.started(call.callId, name);
+  const afterRow = async (fn: () => Promise<void>): Promise<void> => {
+    try {
+      await row;
+      await fn();
+    } catch (err) {
+      log.error({ err, recording: name }, 'recording row not written');
+    }
+  };
+  router.onRecording(name, (e) => {
+    if (e.type === 'recording-finished') void afterRow(() => archive(deps, log, name, call));
+    if (e.type === 'recording-failed') void afterRow(() => recordings.failed(name, e.detail));
+  });
+  try {
+    await pbx.startRecording({ name, target: { callId: call.callId }, format: 'wav' });
+  } catch (err) {
+    const gone = err instanceof PbxError && err.code === 'not-found';
+    const ms = deps.now() - call.answeredAt;
+    if (gone) log.warn({ err }, 'call ended before its recording could start');
+    else log.error({ err }, 'recording did not start');
+    await afterRow(() =>
+      recordings.failed(name, gone ? `${NOT_STARTED} the call ended ${ms} ms after answer` : String(err)),
+    );
+    return;
+  }
+  await afterRow(() => Promise.resolve());
+}
+
+async function archive(
+  deps: CallRecordingDeps,
+  log: Logger,
+  name: string,
+  call: { callId: string; campaignCode: string; answeredAt: number },
+): Promise<void> {
+  const { recordings, archiver, pbx } = deps;
+  try {
+    await recordings.finished(name);
+    await archiver.archive(
+      pbx,
+      { pbxName: name, callId: call.callId, campaignCode: call.campaignCode, at: new Date(call.answeredAt) },
+      (a) => recordings.archived(name, a),
+    );
+    await recordings.spoolDeleted(name);
+  } catch (err) {
+    log.error({ err, recording: name }, 'recording not archived; it stays in the PBX spool');
+    await recordings.failed(name, String(err)).catch(() => undefined);
+  }
+}
