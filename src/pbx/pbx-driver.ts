@@ -178,7 +178,14 @@ export class PbxError extends Error {
   }
 }
 
-/** Call ids travel through PBX channel names and URLs; keep them to a safe alphabet. */
+/**
+ * Call ids travel through PBX channel names and URLs; keep them to a safe alphabet. Asterisk 22
+ * finds a channel by a *prefix* of its unique id (channelstorage `by_uniqueid_cb` compares with
+ * strncasecmp), so it refuses a new id that is a prefix of a live one (409) and may act on a
+ * longer id when a shorter one is gone: ids live at the same time must not be prefixes of each
+ * other. The engine's ids are not: `c<campaign>-l<lead>-a<attempt>` (attempt 1 is a prefix only
+ * of attempts 10–19 of the same lead, never live together) and `agent-<id>-<stamp>`.
+ */
 export function assertCallId(callId: string): void {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(callId)) {
     throw new PbxError('rejected', `call id "${callId}" must match [A-Za-z0-9._-]{1,64}`);
