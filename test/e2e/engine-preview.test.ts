@@ -285,7 +285,8 @@ describe('engine, preview, on the lab', () => {
     expect(byId.get(ids.callback)).toMatchObject({ status: 'callback', attempts: 1 });
     expect(byId.get(ids.callback)?.next_attempt_at?.getTime() ?? 0).toBeGreaterThan(Date.now() + 55 * 60_000);
     expect(byId.get(ids.dnc)).toMatchObject({ status: 'dnc', attempts: 0 });
-    expect(byId.get(ids.confidential)).toMatchObject({ status: 'scheduled', attempts: 0 });
+    // Never dialled (it waits for its owner): back among the fresh leads.
+    expect(byId.get(ids.confidential)).toMatchObject({ status: 'new', attempts: 0 });
     expect(byId.get(ids.dialled)).toMatchObject({ status: 'done', attempts: 1 });
 
     // 8. The far end's own record: only the dialled number was ever invited.
