@@ -1,4 +1,5 @@
 /** Pure statistics for the engine benchmark (table-tested in test/unit/bench-engine-stats.test.ts). */
+import { Rng } from '../../src/sim/rng.js';
 
 export interface Spread {
   n: number;
@@ -61,14 +62,8 @@ export function peakOverlap(intervals: readonly { start: number; end: number }[]
   return peak;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a run's workload is repeatable. */
+/** Deterministic pseudo-random numbers in [0, 1) (the simulator's mulberry32), so a run's workload is repeatable. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

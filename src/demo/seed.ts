@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { labNumber, type LabBehaviourDigit } from '../lab/number-plan.js';
+import { Rng } from '../sim/rng.js';
 
 /** A day on a typical outbound list, in the lab's terms (share of leads per far-end behaviour). */
 const MIX: { digit: LabBehaviourDigit; share: number; talk: [number, number] }[] = [
@@ -14,18 +15,6 @@ const MIX: { digit: LabBehaviourDigit; share: number; talk: [number, number] }[]
   { digit: 8, share: 0.05, talk: [0, 0] }, // unavailable
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32), so a demo run is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface DemoSeed {
   campaignId: number;
   campaignCode: string;
@@ -37,7 +26,8 @@ export async function seedDemo(
   db: Knex,
   options: { agents: number; leads: number; mode: string; seed: number; now: Date },
 ): Promise<DemoSeed> {
-  const random = rng(options.seed);
+  const rng = new Rng(options.seed);
+  const random = () => rng.next();
   const agents: DemoSeed['agents'] = [];
   for (let i = 1; i <= options.agents; i++) {
     const username = `agent${i}`;

@@ -12,7 +12,13 @@ import { loadPacerHistory } from '../store/pacer-history.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { finishOrphans } from './orphans.js';
-import type { AttemptResult, DialAttempt, GatePort, LeadOutcomePort } from './ports.js';
+import {
+  notDialled,
+  type AttemptResult,
+  type DialAttempt,
+  type GatePort,
+  type LeadOutcomePort,
+} from './ports.js';
 import type { TrunkLimiter } from './trunk-limiter.js';
 
 export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent' | 'answerHandler'> {
@@ -320,16 +326,10 @@ export class CampaignRunner {
         : await this.deps.gate.check(attempt, new Date(this.deps.now()));
       if (!verdict.allowed) {
         this.stats.notDialled += 1;
-        const result: AttemptResult = {
-          callId: attempt.callId,
-          leadId: attempt.leadId,
-          attempt: attempt.attempt,
-          outcome: 'not-dialled',
-          abandoned: false,
-          liveAnswer: false,
+        const result = notDialled(attempt, {
           gateReason: verdict.reason,
           nextEligibleAt: verdict.nextEligibleAt,
-        };
+        });
         this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the attempt');
         await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
         return;
@@ -352,16 +352,10 @@ export class CampaignRunner {
         // attempt back, for when it can go to them.
         const wait = owned === undefined ? 0 : this.ownerWaitMs(owned);
         await this.deps.leadOutcomes.finish(
-          {
-            callId: attempt.callId,
-            leadId: attempt.leadId,
-            attempt: attempt.attempt,
-            outcome: 'not-dialled',
-            abandoned: false,
-            liveAnswer: false,
+          notDialled(attempt, {
             gateReason: owned === undefined ? undefined : 'owner-not-ready',
             nextEligibleAt: new Date(this.deps.now() + wait),
-          },
+          }),
           this.plan.id,
           new Date(this.deps.now()),
         );

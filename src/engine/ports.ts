@@ -49,3 +49,23 @@ export interface AttemptResult {
 export interface LeadOutcomePort {
   finish(result: AttemptResult, campaignId: number, at: Date): Promise<void>;
 }
+
+/**
+ * The result of an attempt that was never dialled (the gate refused it, or no agent could take
+ * it): its attempt number is given back and the lead waits until `nextEligibleAt`.
+ */
+export function notDialled(
+  attempt: Pick<DialAttempt, 'callId' | 'leadId' | 'attempt'>,
+  why: { gateReason?: string; nextEligibleAt?: Date },
+): AttemptResult {
+  return {
+    callId: attempt.callId,
+    leadId: attempt.leadId,
+    attempt: attempt.attempt,
+    outcome: 'not-dialled',
+    abandoned: false,
+    liveAnswer: false,
+    gateReason: why.gateReason,
+    nextEligibleAt: why.nextEligibleAt,
+  };
+}

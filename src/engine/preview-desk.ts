@@ -12,7 +12,13 @@ import { leadAfterSkip, parseSkip } from '../domain/preview/skip-reasons.js';
 import type { Logger } from '../logger.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { KeyedLock, Waiters } from './keyed-lock.js';
-import type { DialAttempt, GatePort, GateVerdict, LeadOutcomePort } from './ports.js';
+import {
+  notDialled,
+  type DialAttempt,
+  type GatePort,
+  type GateVerdict,
+  type LeadOutcomePort,
+} from './ports.js';
 import {
   PreviewError,
   type OfferStore,
@@ -369,16 +375,7 @@ export class PreviewDesk {
   private async refused(attempt: DialAttempt, verdict: GateVerdict, at: Date): Promise<void> {
     if (verdict.allowed) return;
     await this.deps.leadOutcomes.finish(
-      {
-        callId: attempt.callId,
-        leadId: attempt.leadId,
-        attempt: attempt.attempt,
-        outcome: 'not-dialled',
-        abandoned: false,
-        liveAnswer: false,
-        gateReason: verdict.reason,
-        nextEligibleAt: verdict.nextEligibleAt,
-      },
+      notDialled(attempt, { gateReason: verdict.reason, nextEligibleAt: verdict.nextEligibleAt }),
       this.deps.campaignId,
       at,
     );

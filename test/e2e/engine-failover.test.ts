@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { labNumber } from '../../src/lab/number-plan.js';
@@ -6,23 +6,10 @@ import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
 import { RawAri } from '../support/raw-ari.js';
+import { startWorker as startChild } from '../support/child-worker.js';
 
-function startWorker(settings: object): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/engine-worker.ts'], {
-    env: { ...process.env, DIALER_WORKER: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not get ready')), 30_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('READY')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-}
+const startWorker = (settings: object): Promise<ChildProcess> =>
+  startChild('test/support/engine-worker.ts', settings);
 
 /**
  * Two dialler processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewRecord } from '../../src/engine/preview-ports.js';
 import { EngineRegistry } from '../../src/engine/registry.js';
@@ -8,23 +8,10 @@ import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { PgOfferStore } from '../../src/store/preview-offers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
+import { startWorker as startChild } from '../support/child-worker.js';
 
-function startWorker(settings: object): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/preview-worker.ts'], {
-    env: { ...process.env, DIALER_WORKER: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not get ready')), 30_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('READY')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-}
+const startWorker = (settings: object): Promise<ChildProcess> =>
+  startChild('test/support/preview-worker.ts', settings);
 
 interface OfferRow {
   id: number;
