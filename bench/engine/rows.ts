@@ -64,8 +64,14 @@ export function connectRows(e: ConnectResult, b: ConnectBaselineResult): ReportR
   add("engine's share p99", 'ms', es.p99, bs.p99);
   add("engine's share max", 'ms', es.max, bs.max);
   const w = spread(e.answerWriteMs);
-  add('  of it: answered_at UPDATE, awaited first, p50', 'ms', w.p50, NaN, 'statement on its connection');
-  add('  of it: answered_at UPDATE p99', 'ms', w.p99);
+  add(
+    '  answered_at UPDATE (beside the bridge request), p50',
+    'ms',
+    w.p50,
+    NaN,
+    'not awaited before the bridge',
+  );
+  add('  answered_at UPDATE p99', 'ms', w.p99);
   const ebr = spread(e.bridgeRestMs);
   const bbr = spread(b.bridgeRestMs);
   add('bridge request → PBX reply p50', 'ms', ebr.p50, bbr.p50);
@@ -132,7 +138,7 @@ export function loadRows(plan: LoadPlan, e: LoadResult, b: LoadResult): ReportRo
   if (e.statementsPerCall !== undefined) add('Postgres statements per call', 'n', e.statementsPerCall);
   if (e.tickMs) {
     const t = spread(e.tickMs);
-    add('runner tick (feed, pace, take) p50', 'ms', t.p50, NaN, 'interval 250 ms; takes one by one');
+    add('runner tick (feed, pace, take) p50', 'ms', t.p50, NaN, 'interval 250 ms; takes a batch');
     add('runner tick p99', 'ms', t.p99);
   }
   if (e.integrity) {
