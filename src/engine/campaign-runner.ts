@@ -5,6 +5,7 @@ import type { Pacer, PacerDecision, PacerState } from '../pacing/types.js';
 import type { Metrics } from '../metrics.js';
 import type { Hopper } from '../queues/hopper.js';
 import type { Lease } from '../queues/lease.js';
+import { AGENT_STATES } from '../domain/agent-state.js';
 import { OWNER_ABSENT_RETRY_MS, OWNER_BUSY_RETRY_MS } from '../domain/preview/offer-rules.js';
 import { recoverRecordings } from '../recordings/recovery.js';
 import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
@@ -202,6 +203,7 @@ export class CampaignRunner {
       await this.feed();
       if (this.desk) return await this.desk.tick(takeover);
       const state = this.pacerState();
+      this.gauges();
       const decision = this.deps.pacer.decide(state);
       if (decision.lines > 0) {
         this.log.debug(
@@ -227,6 +229,15 @@ export class CampaignRunner {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Live calls and agents by state, as of this tick (the supervisor's Prometheus view). */
+  private gauges(): void {
+    const m = this.deps.metrics;
+    if (!m) return;
+    const campaign = this.plan.campaignCode;
+    m.liveCalls.set({ campaign }, this.inFlight.size);
+    for (const state of AGENT_STATES) m.agents.set({ campaign, state }, this.deps.agents.count(state));
   }
 
   /** What the pacer sees: agents with time in state, calls in flight, the abandon ledger. */
@@ -429,7 +440,6 @@ export class CampaignRunner {
       if (r.liveAnswer) m.liveAnswers.inc({ campaign });
       if (r.abandoned) m.abandons.inc({ campaign });
       if (r.connectMs !== undefined) m.connectSeconds.observe({ campaign }, r.connectMs / 1000);
-      m.liveCalls.set({ campaign }, this.inFlight.size - 1);
     }
     this.stats.outcomes[r.outcome] = (this.stats.outcomes[r.outcome] ?? 0) + 1;
     if (r.outcome === 'answered' || r.outcome === 'machine') this.stats.answered += 1;
