@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DialMode } from './dial-mode.js';
 
 /** Preview-desk settings, in `campaigns.settings.engine`; defaults in brackets. */
 const previewShape = {
@@ -10,19 +11,26 @@ const previewShape = {
   previewSkipRetryMinutes: z.number().int().min(1).max(43_200),
 };
 
+/** The call settings, in `campaigns.settings.engine`; defaults in `engineSettings`. */
+const callShape = {
+  /** Seconds to ring before no-answer [25; never under 15 — the US rule]. */
+  ringTimeoutSec: z.number().int().min(15, 'ring at least 15 s (the US rule)').max(300),
+  /** Answering-machine detection [on for predictive and agentless]. */
+  amd: z.boolean(),
+  /** Seconds of wrap-up after a call before the agent is ready again [10]. */
+  wrapUpSec: z.number().int().min(0).max(3600),
+  /** The identification message for abandoned calls, as a PBX sound [sound:custom/dialer-id-message]. */
+  idMessage: z.string().min(1),
+  /** Seconds the identification message plays before the hang-up [9]. */
+  idMessageSec: z.number().min(0).max(120),
+};
+
 /**
  * `settings.engine` as an admin writes it in the campaign file. Strict, so a misspelt key is an
- * error naming it; the engine reads the same keys with its defaults (engine/campaign-plan.ts).
+ * error naming it; the engine reads the same keys with their defaults (`engineSettings`).
  */
 export const engineSettingsSchema = z
-  .object({
-    ringTimeoutSec: z.number().int().min(15, 'ring at least 15 s (the US rule)').max(300),
-    amd: z.boolean(),
-    wrapUpSec: z.number().int().min(0).max(3600),
-    idMessage: z.string().min(1),
-    idMessageSec: z.number().min(0).max(120),
-    ...previewShape,
-  })
+  .object({ ...callShape, ...previewShape })
   .strict()
   .partial();
 
@@ -32,13 +40,19 @@ export interface PreviewSettings {
   previewSkipRetryMinutes: number;
 }
 
-/**
- * Reads the preview keys of a stored `settings.engine` (other keys belong to other parts of the
- * engine and are left alone). Throws naming each bad field: `settings.engine.previewSeconds: …`.
- */
-export function previewSettings(engine: unknown): PreviewSettings {
+/** Every engine setting of a campaign, defaults applied. */
+export interface EngineSettings extends PreviewSettings {
+  ringTimeoutSec: number;
+  amd: boolean;
+  wrapUpSec: number;
+  idMessage: string;
+  idMessageSec: number;
+}
+
+function parseStored<T extends z.ZodRawShape>(shape: T, engine: unknown): Partial<z.output<z.ZodObject<T>>> {
+  // Stored rows were validated on the way in; keys of other modules are left alone here.
   const r = z
-    .object(previewShape)
+    .object(shape)
     .partial()
     .safeParse(engine ?? {});
   if (!r.success) {
@@ -46,9 +60,32 @@ export function previewSettings(engine: unknown): PreviewSettings {
       r.error.issues.map((i) => `${['settings.engine', ...i.path].join('.')}: ${i.message}`).join('; '),
     );
   }
+  return r.data as Partial<z.output<z.ZodObject<T>>>;
+}
+
+/**
+ * Reads the preview keys of a stored `settings.engine`. Throws naming each bad field:
+ * `settings.engine.previewSeconds: …`.
+ */
+export function previewSettings(engine: unknown): PreviewSettings {
+  const s = parseStored(previewShape, engine);
   return {
-    previewSeconds: r.data.previewSeconds ?? 0,
-    previewHoldSec: r.data.previewHoldSec ?? 120,
-    previewSkipRetryMinutes: r.data.previewSkipRetryMinutes ?? 60,
+    previewSeconds: s.previewSeconds ?? 0,
+    previewHoldSec: s.previewHoldSec ?? 120,
+    previewSkipRetryMinutes: s.previewSkipRetryMinutes ?? 60,
+  };
+}
+
+/** All of a stored `settings.engine` with its defaults, which depend on the dial mode. */
+export function engineSettings(mode: DialMode, engine: unknown): EngineSettings {
+  const s = parseStored(callShape, engine);
+  const amdByDefault = mode === 'predictive' || mode === 'agentless';
+  return {
+    ringTimeoutSec: Math.max(15, s.ringTimeoutSec ?? 25),
+    amd: s.amd ?? amdByDefault,
+    wrapUpSec: s.wrapUpSec ?? 10,
+    idMessage: s.idMessage ?? 'sound:custom/dialer-id-message',
+    idMessageSec: s.idMessageSec ?? 9,
+    ...previewSettings(engine),
   };
 }

@@ -2,8 +2,10 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { COMPLIANCE_PROFILE_NAMES, COMPLIANCE_PROFILES, type CallingWindow } from '../compliance/profiles.js';
 import { engineSettingsSchema } from './engine-settings.js';
+import { DIAL_MODES } from './dial-mode.js';
 import { CAMPAIGN_PURPOSES } from './purpose.js';
 import { DEFAULT_RETRY_RULES, RETRY_OUTCOMES, type RetryRules } from './retry.js';
+import { DEFAULT_SECOND_CONFIRMATION, type SecondConfirmationPolicy } from './second-confirmation.js';
 import { surveySchema } from './survey.js';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use HH:mm (00:00–24:00)');
@@ -32,7 +34,7 @@ const windowSchema = z
 const rulesShape = {
   purpose: z.enum(CAMPAIGN_PURPOSES),
   profile: z.enum(COMPLIANCE_PROFILE_NAMES).default('us'),
-  dialMode: z.enum(['preview', 'progressive', 'predictive', 'agentless']).default('progressive'),
+  dialMode: z.enum(DIAL_MODES).default('progressive'),
   window: windowSchema.optional(),
   holidays: z.array(isoDate).default([]),
   dispositions: z
@@ -49,6 +51,18 @@ const rulesShape = {
     .optional(),
   abandonBlockHours: z.number().min(0).optional(),
   trialSampleSize: z.number().int().min(1).default(50),
+  /** Trial-period products: when the second confirmation is called, and the one extension. */
+  secondConfirmation: z
+    .object({
+      leadHours: z
+        .number()
+        .min(0)
+        .max(24 * 90),
+      extensionDays: z.number().int().min(1).max(365),
+    })
+    .strict()
+    .partial()
+    .optional(),
 };
 
 function ukAbandonRule(
@@ -112,6 +126,7 @@ export interface CampaignRules {
   calleeLimits: { max: number; windowMinutes: number }[];
   abandonBlockHours: number;
   trialSampleSize: number;
+  secondConfirmation: SecondConfirmationPolicy;
 }
 
 /** Thrown with every bad field listed, e.g. `window.end: start must be before end`. */
@@ -165,5 +180,6 @@ export function campaignRules(c: z.output<typeof campaignRulesSchema>): Campaign
     calleeLimits: c.calleeLimits ?? p.calleeLimits,
     abandonBlockHours: c.abandonBlockHours ?? p.abandonBlockHours,
     trialSampleSize: c.trialSampleSize,
+    secondConfirmation: { ...DEFAULT_SECOND_CONFIRMATION, ...c.secondConfirmation },
   };
 }

@@ -70,10 +70,10 @@ export type LeadEvent =
   | { type: 'returned'; at: Date; nextAt?: Date }
   /** Preview: the agent skipped the offered lead; `close` ends it (pre-call checks). */
   | { type: 'skipped'; at: Date; close: boolean; nextAt?: Date }
-  /** The dialled attempt ended. */
-  | { type: 'finished'; at: Date; result: OutcomeFacts }
+  /** The dialled attempt ended; the campaign's rules decide what next. */
+  | { type: 'finished'; at: Date; result: OutcomeFacts; rules: LeadRules }
   /** The attempt's dialler process died; the next lease holder ended the call. */
-  | { type: 'orphaned'; at: Date; result: OutcomeFacts }
+  | { type: 'orphaned'; at: Date; result: OutcomeFacts; rules: LeadRules }
   /** The agent's disposition of a call of this lead. */
   | { type: 'disposed'; at: Date; dnc: boolean; wrongParty: boolean }
   | { type: 'callback-scheduled'; at: Date; dueAt: Date }
@@ -133,14 +133,9 @@ export function isLegal(state: LeadState, event: LeadEventType): boolean {
 
 /**
  * The lead after `event`, or LeadTransitionError naming the state and the event. `calls` are the
- * lead's pending scheduled calls (needed by the attempt events and `returned`).
+ * lead's pending scheduled calls (the attempt events and `returned` depend on them).
  */
-export function nextLead(
-  lead: LeadLife,
-  event: LeadEvent,
-  rules: LeadRules,
-  calls: ScheduledCalls = {},
-): LeadChange {
+export function nextLead(lead: LeadLife, event: LeadEvent, calls: ScheduledCalls = {}): LeadChange {
   if (!isLegal(lead.status, event.type)) {
     throw new LeadTransitionError(`a lead that is ${lead.status} cannot be ${event.type}`);
   }
@@ -166,7 +161,7 @@ export function nextLead(
       };
     case 'finished':
     case 'orphaned':
-      return attemptEnded(lead, event.result, event.at, rules, calls);
+      return attemptEnded(lead, event.result, event.at, event.rules, calls);
     case 'disposed':
       return disposed(lead, event);
     case 'callback-scheduled':
