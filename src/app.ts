@@ -1,13 +1,26 @@
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { campaignEngineFactory } from './composition/campaign-engines.js';
+import { PbxNodes, type DriverFactory } from './composition/pbx-nodes.js';
+import { systemClock } from './composition/system-clock.js';
 import type { Config } from './config/load.js';
+import { PgCampaignDoctor } from './diagnosis/campaign-diagnosis.js';
+import { EngineRegistry } from './engine/registry.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import type { Clock } from './ports/clock.js';
+import type { GatePort } from './ports/gate.js';
 import { Shutdown } from './shutdown.js';
 import { createDb } from './store/db.js';
+import { PgDispositionLog } from './store/dispositions.js';
+import { PgComplianceGate } from './store/gate-facts.js';
+import { AgentRepository } from './store/repositories/agents.js';
+import { PgCampaignCatalog } from './store/repositories/campaigns.js';
 
 /**
- * The composition root: the only place that builds adapters from the validated config.
- * Everything else receives what it needs through constructors and function arguments.
+ * The composition root: the only place that builds adapters from the validated config (with the
+ * builders in src/composition). Everything else receives what it needs through constructors and
+ * function arguments — the engine only ever sees ports (src/ports).
  */
 export interface App {
   readonly config: Config;
@@ -15,12 +28,27 @@ export interface App {
   readonly db: Knex;
   /** Redis for BullMQ and leases; connected on first use. */
   redis(): Redis;
+  /** One driver per configured PBX node, built and connected on first use. */
+  readonly pbx: PbxNodes;
+  /** The compliance gate over Postgres. */
+  readonly gate: GatePort;
+  readonly metrics: Metrics;
+  /** The campaigns this process runs, and agent actions (built on first use). */
+  engines(): EngineRegistry;
   readonly shutdown: Shutdown;
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, options: { logger?: Logger } = {}): App {
+export interface AppOptions {
+  logger?: Logger;
+  /** Builds each node's driver (default: the driver its config names); tests pass their own. */
+  drivers?: DriverFactory;
+  clock?: Clock;
+}
+
+export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger({ level: config.log.level, name: config.instance.name });
+  const clock = options.clock ?? systemClock;
   const shutdown = new Shutdown(logger);
   const db = createDb({
     url: config.database.url,
@@ -32,7 +60,36 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     redisClient ??= new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: false });
     return redisClient;
   };
+  const pbx = new PbxNodes(config.pbx.nodes, logger, options.drivers);
+  const gate = new PgComplianceGate(db);
+  const metrics = new Metrics();
+  const campaigns = new PgCampaignCatalog(db);
+  let registry: EngineRegistry | undefined;
+  const engines = (): EngineRegistry =>
+    (registry ??= new EngineRegistry({
+      startEngine: campaignEngineFactory({ config, logger, db, redis, pbx, gate, campaigns, clock, metrics }),
+      campaigns,
+      agents: new AgentRepository(db),
+      dispositions: new PgDispositionLog(db),
+      doctor: new PgCampaignDoctor(db),
+      pbxHealth: () => pbx.health(),
+      now: () => clock.now(),
+    }));
+  // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
+  shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
+  shutdown.add({ name: 'pbx', run: () => pbx.close() });
   shutdown.add({ name: 'redis', run: async () => void (await redisClient?.quit()) });
   shutdown.add({ name: 'database', run: () => db.destroy() });
-  return { config, logger, db, redis, shutdown, close: () => shutdown.run('close') };
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    pbx,
+    gate,
+    metrics,
+    engines,
+    shutdown,
+    close: () => shutdown.run('close'),
+  };
 }

@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { createTestDb, type TestDb } from '../../test/support/db.js';
 
 export interface BenchEnv {
@@ -14,6 +15,8 @@ export interface BenchEnv {
   prefix: string;
   /** Error-level lines the engine logged (pino level ≥ 50), with the first few messages. */
   errors: { count: number; samples: string[] };
+  /** The bench's PBX driver (built by `driver`), connected by the app. */
+  pbx(): Promise<PbxDriver>;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,8 @@ export interface BenchEnv {
 export async function benchEnv(
   name: string,
   trunk: { maxChannels: number; cps: number; dial?: string } = { maxChannels: 100, cps: 20 },
+  /** Builds the driver of the lab node (the bench's own ARI app, a timing wrapper, the fake). */
+  driver?: (logger: Logger) => PbxDriver,
 ): Promise<BenchEnv> {
   const t = await createTestDb();
   const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-bench-rec-'));
@@ -44,12 +49,17 @@ export async function benchEnv(
     name: `bench-${name}`,
     destination: errorCounter(errors),
   });
-  const app = createApp(config, { logger });
+  let built: PbxDriver | undefined;
+  const app = createApp(config, {
+    logger,
+    drivers: driver ? (_node, log) => (built ??= driver(log)) : undefined,
+  });
   return {
     app,
     t,
     prefix,
     errors,
+    pbx: () => app.pbx.connected(config.pbx.nodes[0]?.name ?? 'lab'),
     async close() {
       await deleteKeys(app.redis(), prefix).catch(() => undefined);
       await app.close();

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import type { CampaignEngine } from '../../src/engine/engine.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import type { LabSettings } from '../../test/support/lab.js';
 import { benchEnv } from './bench-env.js';
 import { hiResNow, sleep } from './clock.js';
@@ -87,18 +86,31 @@ export async function runConnectEngine(
   clock: PbxClock,
   o: ConnectOptions,
 ): Promise<ConnectResult> {
-  const env = await benchEnv('connect', { maxChannels: o.agents * 2, cps: 200 });
+  let campaignId = 0;
+  const mine = (id: string) => id.startsWith(`c${campaignId}-`);
+  let timing: TimingPbx | undefined;
+  const env = await benchEnv(
+    'connect',
+    { maxChannels: o.agents * 2, cps: 200 },
+    (logger) =>
+      (timing = new TimingPbx(
+        new AriDriver({ ...lab.ari, app: `bench-connect-${process.pid}` }, logger),
+        mine,
+      )),
+  );
   const { app } = env;
   let registry: EngineRegistry | undefined;
   let pbx: TimingPbx | undefined;
   try {
-    const { campaignId, agents } = await seedConnect(app.db, o);
-    const mine = (id: string) => id.startsWith(`c${campaignId}-`);
+    const seeded = await seedConnect(app.db, o);
+    campaignId = seeded.campaignId;
+    const agents = seeded.agents;
     clock.track(mine);
     const writes = answerWrites(app.db);
-    pbx = new TimingPbx(new AriDriver({ ...lab.ari, app: `bench-connect-${process.pid}` }, app.logger), mine);
-    await pbx.connect();
-    const reg = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    await env.pbx();
+    pbx = timing;
+    if (!pbx) throw new Error('the bench driver was not built');
+    const reg = app.engines();
     registry = reg;
     const engine = await reg.start(campaignId);
     await Promise.all(agents.map((a) => reg.login(a, campaignId)));

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { claimLeads } from '../../src/store/hopper-feed.js';
+import { claimLeads } from '../../src/store/lead-ledger/index.js';
 import { createTestDb } from '../../test/support/db.js';
 import { hiResNow } from './clock.js';
 import { spread, type Spread } from './stats.js';

@@ -1,6 +1,5 @@
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { benchEnv } from './bench-env.js';
 import { sleep } from './clock.js';
 import { heapAfterGcMb } from './resources.js';
@@ -23,10 +22,14 @@ export interface FakeMemoryResult {
  * path. No lab needed.
  */
 export async function runMemoryOnFake(calls: number, agents: number): Promise<FakeMemoryResult> {
-  const env = await benchEnv('memory-fake', { maxChannels: agents * 2, cps: 200, dial: 'lab/{number}' });
+  const pbx = new FakePbxDriver({ speed: 10 });
+  const env = await benchEnv(
+    'memory-fake',
+    { maxChannels: agents * 2, cps: 200, dial: 'lab/{number}' },
+    () => pbx,
+  );
   const { app } = env;
   let registry: EngineRegistry | undefined;
-  const pbx = new FakePbxDriver({ speed: 10 });
   try {
     const names = await insertAgents(app.db, agents, (i) => `agent/${i}`);
     const campaignId = await insertCampaign(app.db, {
@@ -39,8 +42,8 @@ export async function runMemoryOnFake(calls: number, agents: number): Promise<Fa
       campaignId,
       answeringCustomers(calls, () => 2),
     );
-    await pbx.connect();
-    const reg = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    await env.pbx();
+    const reg = app.engines();
     registry = reg;
     const engine = await reg.start(campaignId);
     await Promise.all(names.map((a) => reg.login(a, campaignId)));

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import { startCampaignEngine, type CampaignEngine } from '../../src/engine/engine.js';
+import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import type { Pacer, PacerDecision, PacerState } from '../../src/pacing/types.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import type { LabSettings } from '../../test/support/lab.js';
 import { benchEnv } from './bench-env.js';
 import { hiResNow, sleep } from './clock.js';
@@ -71,14 +70,22 @@ export async function runLoadEngine(
   plan: LoadPlan,
   log: (l: string) => void,
 ): Promise<LoadResult> {
-  const env = await benchEnv(`load-${plan.name}`, { maxChannels: plan.maxChannels, cps: plan.cps });
+  let campaignId = 0;
+  const mine = (id: string) => id.startsWith(`c${campaignId}-`);
+  let built: TimingPbx | undefined;
+  const env = await benchEnv(
+    `load-${plan.name}`,
+    { maxChannels: plan.maxChannels, cps: plan.cps },
+    (logger) =>
+      (built = new TimingPbx(new AriDriver({ ...lab.ari, app: `bench-load-${process.pid}` }, logger), mine)),
+  );
   const { app } = env;
   let engine: CampaignEngine | undefined;
   let pbx: TimingPbx | undefined;
   let statements = 0;
   const countStatement = () => void (statements += 1);
   try {
-    const campaignId = await insertCampaign(app.db, {
+    campaignId = await insertCampaign(app.db, {
       code: `bench-load-${plan.name}`,
       mode: 'agentless',
       // A notification (no agents, no questions) longer than the customer stays, so the
@@ -95,17 +102,16 @@ export async function runLoadEngine(
       campaignId,
       answeringCustomers(plan.calls, () => plan.holdSec),
     );
-    const mine = (id: string) => id.startsWith(`c${campaignId}-`);
-    pbx = new TimingPbx(new AriDriver({ ...lab.ari, app: `bench-load-${process.pid}` }, app.logger), mine);
-    await pbx.connect();
+    await env.pbx();
+    pbx = built;
+    if (!pbx) throw new Error('the bench driver was not built');
     const heap = { startMb: heapAfterGcMb(), peakMb: Number.NaN, peakLive: 0, endMb: Number.NaN };
     app.db.on('query', countStatement);
     const timing = pbx;
     const sampler = new ResourceSampler(() => ({ live: timing.liveCalls, done: ended(timing) }));
     const started = Date.now();
     sampler.start();
-    const gate = new PgComplianceGate(app.db);
-    engine = await startCampaignEngine(app, pbx, campaignId, gate, new FillTrunkPacer());
+    engine = await app.engines().start(campaignId, { pacer: new FillTrunkPacer() });
     const tickMs = timeTicks(engine);
     await waitForList(app.db, campaignId, plan, pbx, heap, log);
     const seconds = (Date.now() - started) / 1000;

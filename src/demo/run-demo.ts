@@ -1,7 +1,4 @@
 import type { App } from '../app.js';
-import type { GatePort } from '../engine/ports.js';
-import { EngineRegistry } from '../engine/registry.js';
-import type { PbxDriver } from '../pbx/pbx-driver.js';
 import { seedDemo } from './seed.js';
 import { summarise, type DemoSummary } from './summary.js';
 
@@ -28,14 +25,9 @@ export interface DemoResult {
  * logs the agents in (their SIPp softphones auto-answer), dials for `seconds`, drains live calls
  * and reads the result back from Postgres.
  */
-export async function runDemo(
-  app: App,
-  pbx: PbxDriver,
-  gate: GatePort,
-  options: DemoOptions,
-): Promise<DemoResult> {
+export async function runDemo(app: App, options: DemoOptions): Promise<DemoResult> {
   const seeded = await seedDemo(app.db, { ...options, now: new Date() });
-  const registry = new EngineRegistry(app, pbx, gate);
+  const registry = app.engines();
   const engine = await registry.start(seeded.campaignId);
   const started = Date.now();
   try {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { labNumber, type LabBehaviourDigit } from '../lab/number-plan.js';
 import { Rng } from '../sim/rng.js';
+import { insertLeadBatch, type NewLead } from '../store/lead-ledger/index.js';
 
 /** A day on a typical outbound list, in the lab's terms (share of leads per far-end behaviour). */
 const MIX: { digit: LabBehaviourDigit; share: number; talk: [number, number] }[] = [
@@ -58,22 +59,22 @@ export async function seedDemo(
     })
     .returning<{ id: number }[]>('id');
   if (!campaign) throw new Error('campaign insert returned nothing');
-  const rows = [];
+  const rows: NewLead[] = [];
   for (let i = 0; i < options.leads; i++) {
     const pick = pickBehaviour(random());
     const talk = pick.talk[0] + Math.floor(random() * (pick.talk[1] - pick.talk[0] + 1));
     // Area codes 201–999 and the index digit keep every number distinct.
     const area = 201 + Math.floor(i / 10);
     rows.push({
-      campaign_id: campaign.id,
-      phone_e164: labNumber(pick.digit, talk, i % 10, area),
+      phone: labNumber(pick.digit, talk, i % 10, area),
       timezone: 'America/New_York',
-      timezone_source: 'explicit',
+      timezoneSource: 'explicit',
       name: `Customer ${i + 1}`,
       attributes: { segment: pick.digit === 0 ? 'gold' : 'standard' },
     });
   }
-  await db.batchInsert('leads', rows, 500);
+  for (let i = 0; i < rows.length; i += 2_000)
+    await insertLeadBatch(db, campaign.id, null, rows.slice(i, i + 2_000));
   return { campaignId: campaign.id, campaignCode: code, agents, leads: rows.length };
 }
 

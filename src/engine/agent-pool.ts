@@ -8,6 +8,8 @@ import {
 } from '../domain/agent-state.js';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
+import type { AgentStateSink } from '../ports/agents.js';
+import type { Clock } from '../ports/clock.js';
 import type { EventRouter } from './event-router.js';
 
 export interface AgentIdentity {
@@ -17,20 +19,7 @@ export interface AgentIdentity {
   endpoint: string;
 }
 
-/** Where agent state changes are stored (agent_state_events); reports and pacing read them. */
-export interface AgentStateSink {
-  startSession(agentId: number, endpoint: string, pbxCallId: string, bridgeId: string): Promise<number>;
-  endSession(sessionId: number, reason: string): Promise<void>;
-  recordState(e: {
-    agentId: number;
-    sessionId?: number;
-    state: AgentState;
-    pauseCode?: string;
-    campaignId?: number;
-    callId?: string;
-    at: Date;
-  }): Promise<void>;
-}
+export type { AgentStateSink } from '../ports/agents.js';
 
 export interface AgentSession {
   readonly agent: AgentIdentity;
@@ -41,7 +30,7 @@ export interface AgentSession {
   /** When the current state began (ms since epoch); the longest-idle agent gets the next call. */
   since: number;
   callId?: string;
-  wrapUpTimer?: NodeJS.Timeout;
+  wrapUpTimer?: unknown;
 }
 
 export interface AgentPoolOptions {
@@ -49,7 +38,7 @@ export interface AgentPoolOptions {
   wrapUpSec: number;
   /** How long to wait for the softphone to answer the login call. */
   loginTimeoutSec: number;
-  now?: () => number;
+  clock: Clock;
 }
 
 /**
@@ -60,7 +49,6 @@ export interface AgentPoolOptions {
 export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   private readonly sessions = new Map<number, AgentSession>();
   private readonly writes = new WeakMap<AgentSession, Promise<void>>();
-  private readonly now: () => number;
 
   constructor(
     private readonly pbx: PbxDriver,
@@ -73,7 +61,10 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
     // Every customer waiting for an agent listens for 'ready' (first come, first served, in
     // listener order); a busy predictive campaign has more than the default ten.
     this.setMaxListeners(0);
-    this.now = options.now ?? Date.now;
+  }
+
+  private now(): number {
+    return this.options.clock.now();
   }
 
   all(): AgentSession[] {
@@ -131,7 +122,7 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   async logout(agentId: number, reason = 'logout'): Promise<void> {
     const s = this.sessions.get(agentId);
     if (!s || s.status.state === 'logged-out') return;
-    clearTimeout(s.wrapUpTimer);
+    this.options.clock.clearTimeout(s.wrapUpTimer);
     await this.apply(s, { type: 'logout' });
     if (s.sessionId !== undefined) await this.sink.endSession(s.sessionId, reason);
     await this.pbx.hangup(s.legId);
@@ -187,7 +178,7 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   customerGone(session: AgentSession): void {
     if (session.status.state !== 'on-call') return;
     void this.apply(session, { type: 'hangup' });
-    session.wrapUpTimer = setTimeout(() => {
+    session.wrapUpTimer = this.options.clock.setTimeout(() => {
       if (session.status.state === 'wrap-up') void this.apply(session, { type: 'wrap-up-timeout' });
     }, this.options.wrapUpSec * 1000);
   }
@@ -195,7 +186,7 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   disposed(agentId: number): void {
     const s = this.sessions.get(agentId);
     if (s?.status.state !== 'wrap-up') return;
-    clearTimeout(s.wrapUpTimer);
+    this.options.clock.clearTimeout(s.wrapUpTimer);
     void this.apply(s, { type: 'disposition' });
   }
 
@@ -212,7 +203,7 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
   private async legDropped(session: AgentSession): Promise<void> {
     if (session.status.state === 'logged-out') return;
     this.logger.warn({ agent: session.agent.username }, 'agent phone leg dropped; agent paused');
-    clearTimeout(session.wrapUpTimer);
+    this.options.clock.clearTimeout(session.wrapUpTimer);
     await this.apply(session, { type: 'leg-dropped' });
     await this.apply(session, { type: 'logout' });
     if (session.sessionId !== undefined) await this.sink.endSession(session.sessionId, PAUSE_PHONE_DROPPED);

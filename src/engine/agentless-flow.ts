@@ -8,18 +8,19 @@ import {
   type SurveyStatus,
 } from '../domain/campaign/survey-machine.js';
 import { surveySchema, type Survey } from '../domain/campaign/survey.js';
+import type { DialAttempt } from '../domain/attempt.js';
 import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
-import type { SurveyCallRef, SurveyRepository } from '../store/repositories/surveys.js';
+import type { Clock } from '../ports/clock.js';
+import type { SurveyCallRef, SurveyLog } from '../ports/surveys.js';
 import type { AnswerHandler, AnswerResult } from './answer-handler.js';
 import type { CampaignPlan } from './campaign-runner.js';
 import type { CallEvent } from './event-router.js';
-import type { DialAttempt } from './ports.js';
 
 export interface AgentlessFlowDeps {
   pbx: PbxDriver;
-  surveys: SurveyRepository;
+  surveys: SurveyLog;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
 }
 
 /** What the script's end means for the lead (the retry rules, src/domain/campaign/retry.ts). */
@@ -40,8 +41,8 @@ export class AgentlessFlow implements AnswerHandler {
   private state: SurveyState = initialSurveyState();
   private status?: SurveyStatus;
   private began = false;
-  private keyTimer?: { id: string; handle: NodeJS.Timeout };
-  private maxTimer?: NodeJS.Timeout;
+  private keyTimer?: { id: string; handle: unknown };
+  private maxTimer?: unknown;
   /** PBX commands run one after another: a stop must be done before the next sound starts. */
   private pbxChain: Promise<void> = Promise.resolve();
   /** Writes, in order; `ended` waits for them. */
@@ -74,7 +75,7 @@ export class AgentlessFlow implements AnswerHandler {
   async ended(at: number): Promise<AnswerResult> {
     this.begin(at);
     this.apply({ type: 'hangup' });
-    clearTimeout(this.maxTimer);
+    this.deps.clock.clearTimeout(this.maxTimer);
     this.clearKeyTimer();
     await this.dbChain;
     return answerResultOf(this.status);
@@ -85,7 +86,7 @@ export class AgentlessFlow implements AnswerHandler {
     if (this.began) return;
     this.began = true;
     this.write(() => this.deps.surveys.started(this.ref, new Date(at)));
-    this.maxTimer = setTimeout(() => {
+    this.maxTimer = this.deps.clock.setTimeout(() => {
       this.deps.logger.warn({ callId: this.ref.callId }, 'survey call reached maxCallSec; hanging up');
       void this.deps.pbx.hangup(this.ref.callId).catch(() => undefined);
     }, this.survey.maxCallSec * 1000);
@@ -121,20 +122,20 @@ export class AgentlessFlow implements AnswerHandler {
         this.clearKeyTimer();
         this.keyTimer = {
           id: c.timerId,
-          handle: setTimeout(() => this.apply({ type: 'timeout', timerId: c.timerId }), c.ms),
+          handle: this.deps.clock.setTimeout(() => this.apply({ type: 'timeout', timerId: c.timerId }), c.ms),
         };
         return;
       case 'cancel-timer':
         return this.clearKeyTimer();
       case 'store': {
-        const at = new Date(this.deps.now());
+        const at = new Date(this.deps.clock.now());
         const { question, digit, kind, attempt } = c;
         return this.write(() => this.deps.surveys.answer(this.ref, { question, digit, kind, attempt, at }));
       }
       case 'finish': {
         this.status = c.status;
-        clearTimeout(this.maxTimer);
-        const at = new Date(this.deps.now());
+        this.deps.clock.clearTimeout(this.maxTimer);
+        const at = new Date(this.deps.clock.now());
         return this.write(() => this.deps.surveys.finished(callId, c.status, at));
       }
     }
@@ -158,7 +159,7 @@ export class AgentlessFlow implements AnswerHandler {
   }
 
   private clearKeyTimer(): void {
-    if (this.keyTimer) clearTimeout(this.keyTimer.handle);
+    if (this.keyTimer) this.deps.clock.clearTimeout(this.keyTimer.handle);
     this.keyTimer = undefined;
   }
 }

@@ -1,23 +1,23 @@
+import type { AttemptResult, DialAttempt } from '../domain/attempt.js';
 import { callLogger, type Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
-import type { RecordingArchiver } from '../recordings/archiver.js';
-import type { CallRepository } from '../store/repositories/calls.js';
-import type { RecordingRepository } from '../store/repositories/recordings.js';
+import type { CallLog } from '../ports/call-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { RecordingArchive, RecordingLog } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import type { AnswerHandler, AnswerResult } from './answer-handler.js';
 import { startCallRecording } from './call-recording.js';
 import type { CallEvent, EventRouter } from './event-router.js';
-import type { AttemptResult, DialAttempt } from './ports.js';
 
 export interface CallFlowDeps {
   pbx: PbxDriver;
   router: EventRouter;
   agents: AgentPool;
-  calls: CallRepository;
-  recordings: RecordingRepository;
-  archiver: RecordingArchiver;
+  calls: CallLog;
+  recordings: RecordingLog;
+  archive: RecordingArchive;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
 }
 
 export interface CallPlan {
@@ -62,9 +62,9 @@ export class CallFlow {
   private agent?: AgentSession;
   private abandoned = false;
   private liveAnswer = false;
-  private waitTimer?: NodeJS.Timeout;
+  private waitTimer?: unknown;
   /** Ends an abandoned call after its identification message; cleared if the customer leaves first. */
-  private hangupTimer?: NodeJS.Timeout;
+  private hangupTimer?: unknown;
   private stopWaiting?: () => void;
   private done!: (r: AttemptResult) => void;
   readonly result: Promise<AttemptResult>;
@@ -101,7 +101,7 @@ export class CallFlow {
     if (!reserved) {
       this.log.warn('attempt already has a call row; not dialling it again');
       this.releaseAgent();
-      return this.finish({ outcome: 'not-dialled', gateReason: 'duplicate-attempt' });
+      return this.finish({ outcome: 'not-dialled' });
     }
     router.onCall(this.attempt.callId, (e) => void this.onEvent(e));
     try {
@@ -114,10 +114,10 @@ export class CallFlow {
         amdWaitForBeep: this.plan.amdWaitForBeep,
         variables: { DIALER_CALL_ID: this.attempt.callId, DIALER_LEAD_ID: String(this.attempt.leadId) },
       });
-      await calls.update(this.attempt.callId, { originated_at: new Date(this.deps.now()) });
+      await calls.update(this.attempt.callId, { originated_at: new Date(this.deps.clock.now()) });
     } catch (err) {
       this.log.error({ err }, 'originate failed');
-      const at = new Date(this.deps.now());
+      const at = new Date(this.deps.clock.now());
       await calls.update(this.attempt.callId, { ended_at: at, outcome: 'failed', failure: String(err) });
       this.releaseAgent();
       return this.finish({ outcome: 'failed' });
@@ -216,8 +216,8 @@ export class CallFlow {
     const agent = this.agent ?? this.deps.agents.reserveNext(this.attempt.callId);
     if (agent) return this.bridgeTo(agent);
     this.plan.onWaitingForAgent?.();
-    const deadline = (this.clockStart ?? this.deps.now()) + this.plan.connectWithinMs;
-    const waitMs = Math.max(0, deadline - this.deps.now());
+    const deadline = (this.clockStart ?? this.deps.clock.now()) + this.plan.connectWithinMs;
+    const waitMs = Math.max(0, deadline - this.deps.clock.now());
     const onReady = () => {
       const a = this.deps.agents.reserveNext(this.attempt.callId);
       if (!a) return;
@@ -227,10 +227,10 @@ export class CallFlow {
     this.deps.agents.on('ready', onReady);
     this.stopWaiting = () => {
       this.deps.agents.off('ready', onReady);
-      clearTimeout(this.waitTimer);
+      this.deps.clock.clearTimeout(this.waitTimer);
       this.stopWaiting = undefined;
     };
-    this.waitTimer = setTimeout(() => {
+    this.waitTimer = this.deps.clock.setTimeout(() => {
       this.stopWaiting?.();
       void this.abandon();
     }, waitMs);
@@ -246,7 +246,7 @@ export class CallFlow {
       this.agent = undefined;
       return this.abandon();
     }
-    this.bridgedAt = this.deps.now();
+    this.bridgedAt = this.deps.clock.now();
     this.plan.onSettled?.();
     this.deps.agents.connected(agent, this.attempt.callId);
     await this.deps.calls.update(this.attempt.callId, {
@@ -260,7 +260,7 @@ export class CallFlow {
     if (this.bridgedAt !== undefined || this.abandoned) return;
     this.abandoned = true;
     this.plan.onSettled?.();
-    const at = new Date(this.deps.now());
+    const at = new Date(this.deps.clock.now());
     // The message first: it is what the 2-second rule promises; the row is written beside it.
     const stored = this.deps.calls.update(this.attempt.callId, { abandoned: true, id_message_at: at });
     try {
@@ -268,7 +268,7 @@ export class CallFlow {
     } catch (err) {
       this.log.error({ err }, 'could not play the identification message');
     }
-    this.hangupTimer = setTimeout(
+    this.hangupTimer = this.deps.clock.setTimeout(
       () => void this.deps.pbx.hangup(this.attempt.callId).catch(() => undefined),
       this.plan.idMessageSec * 1000,
     );
@@ -277,7 +277,7 @@ export class CallFlow {
 
   private async onHangup(e: Extract<CallEvent, { type: 'hangup' }>): Promise<void> {
     this.stopWaiting?.();
-    clearTimeout(this.hangupTimer);
+    this.deps.clock.clearTimeout(this.hangupTimer);
     const at = e.at;
     const outcome =
       e.answered || this.answeredAt !== undefined ? (this.isMachine() ? 'machine' : 'answered') : e.outcome;
@@ -315,15 +315,14 @@ export class CallFlow {
     if (this.agent && this.bridgedAt === undefined) this.deps.agents.release(this.agent);
   }
 
-  private finish(r: Pick<AttemptResult, 'outcome' | 'gateReason' | 'contacted' | 'partial'>): AttemptResult {
-    const now = this.deps.now();
+  private finish(r: Pick<AttemptResult, 'outcome' | 'contacted' | 'partial'>): AttemptResult {
+    const now = this.deps.clock.now();
     this.plan.onSettled?.();
     const result: AttemptResult = {
       callId: this.attempt.callId,
       leadId: this.attempt.leadId,
       attempt: this.attempt.attempt,
       outcome: r.outcome,
-      gateReason: r.gateReason,
       contacted: r.contacted,
       partial: r.partial,
       abandoned: this.abandoned,

@@ -1,15 +1,15 @@
 import type { Logger } from '../logger.js';
 import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
-import type { RecordingArchiver } from '../recordings/archiver.js';
-import { NOT_STARTED, type RecordingRepository } from '../store/repositories/recordings.js';
+import type { Clock } from '../ports/clock.js';
+import { NOT_STARTED, type RecordingArchive, type RecordingLog } from '../ports/recordings.js';
 import type { EventRouter } from './event-router.js';
 
 export interface CallRecordingDeps {
   pbx: PbxDriver;
   router: EventRouter;
-  recordings: RecordingRepository;
-  archiver: RecordingArchiver;
-  now: () => number;
+  recordings: RecordingLog;
+  archive: RecordingArchive;
+  clock: Clock;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function startCallRecording(
     await pbx.startRecording({ name, target: { callId: call.callId }, format: 'wav' });
   } catch (err) {
     const gone = err instanceof PbxError && err.code === 'not-found';
-    const ms = deps.now() - call.answeredAt;
+    const ms = deps.clock.now() - call.answeredAt;
     if (gone) log.warn({ err }, 'call ended before its recording could start');
     else log.error({ err }, 'recording did not start');
     await afterRow(() =>
@@ -61,7 +61,7 @@ async function archive(
   name: string,
   call: { callId: string; campaignCode: string; answeredAt: number },
 ): Promise<void> {
-  const { recordings, archiver, pbx } = deps;
+  const { recordings, archive: archiver, pbx } = deps;
   try {
     await recordings.finished(name);
     await archiver.archive(

@@ -1,49 +1,15 @@
 import type { Config } from '../config/load.js';
+import { engineSettings } from '../domain/campaign/engine-settings.js';
+import type { CampaignRow } from '../ports/campaigns.js';
 import type { CampaignPlan } from './campaign-runner.js';
 
-/** The campaign columns the engine reads. */
-export interface CampaignRow {
-  id: number;
-  code: string;
-  purpose: string;
-  abandon_target: number;
-  dial_mode: CampaignPlan['mode'];
-  caller_id_number: string | null;
-  caller_id_name: string | null;
-  trunk: string | null;
-  max_attempts: number;
-  settings: Record<string, unknown>;
-}
+export type { CampaignRow } from '../ports/campaigns.js';
 
-/** Engine settings a campaign may carry in `settings.engine`; defaults in brackets. */
-export interface EngineSettings {
-  /** Seconds to ring before no-answer [25; never under 15 — the US rule]. */
-  ringTimeoutSec: number;
-  /** Answering-machine detection [true for predictive/agentless]. */
-  amd: boolean;
-  /** Seconds of wrap-up after a call before the agent is ready again [10]. */
-  wrapUpSec: number;
-  /** The identification message for abandoned calls, as a PBX sound [sound:custom/dialer-id-message]. */
-  idMessage: string;
-  idMessageSec: number;
-}
-
-export function engineSettings(row: CampaignRow): EngineSettings {
-  const s = (row.settings['engine'] ?? {}) as Partial<EngineSettings>;
-  const predictive = row.dial_mode === 'predictive' || row.dial_mode === 'agentless';
-  return {
-    ringTimeoutSec: Math.max(15, s.ringTimeoutSec ?? 25),
-    amd: s.amd ?? predictive,
-    wrapUpSec: s.wrapUpSec ?? 10,
-    idMessage: s.idMessage ?? 'sound:custom/dialer-id-message',
-    idMessageSec: s.idMessageSec ?? 9,
-  };
-}
-
+/** How the engine dials one campaign: its trunk and node, caller id, ring, AMD, connect window. */
 export function campaignPlan(row: CampaignRow, config: Config): CampaignPlan {
   const trunk = config.trunks.find((t) => t.name === row.trunk) ?? config.trunks[0];
   if (!trunk) throw new Error('no trunk configured');
-  const s = engineSettings(row);
+  const s = engineSettings(row.dial_mode, row.settings['engine']);
   const callerId = row.caller_id_number ?? config.callerIds[0]?.number;
   return {
     id: row.id,

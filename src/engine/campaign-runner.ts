@@ -1,30 +1,25 @@
-import type { Knex } from 'knex';
-import type { Logger } from '../logger.js';
-import { AbandonLedger } from '../pacing/abandon-ledger.js';
-import type { Pacer, PacerDecision, PacerState } from '../pacing/types.js';
-import type { Metrics } from '../metrics.js';
-import type { Hopper } from '../queues/hopper.js';
-import type { Lease } from '../queues/lease.js';
-import { AGENT_STATES } from '../domain/agent-state.js';
+import type { AttemptResult, DialAttempt } from '../domain/attempt.js';
+import { agentReservedBeforeDial, type DialMode } from '../domain/campaign/dial-mode.js';
 import { OWNER_ABSENT_RETRY_MS, OWNER_BUSY_RETRY_MS } from '../domain/preview/offer-rules.js';
-import { recoverRecordings } from '../recordings/recovery.js';
-import { claimLeads, returnLeads, strandedAttempts } from '../store/hopper-feed.js';
-import { loadPacerHistory } from '../store/pacer-history.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { AbandonLedger } from '../pacing/abandon-ledger.js';
+import type { Pacer, PacerState } from '../pacing/types.js';
+import type { AttemptLedger } from '../ports/attempt-ledger.js';
+import type { CallHistory } from '../ports/call-log.js';
+import type { GatePort } from '../ports/gate.js';
+import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
+import type { RecordingRecovery } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { finishOrphans } from './orphans.js';
-import {
-  notDialled,
-  type AttemptResult,
-  type DialAttempt,
-  type GatePort,
-  type LeadOutcomePort,
-} from './ports.js';
-import type { TrunkLimiter } from './trunk-limiter.js';
+import { emptyStats, recordResult, setGauges, type RunnerStats } from './runner-stats.js';
+
+export type { RunnerStats } from './runner-stats.js';
 
 export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent' | 'answerHandler'> {
   id: number;
-  mode: 'preview' | 'progressive' | 'predictive' | 'agentless';
+  mode: DialMode;
   /** Dial string template with `{number}`. */
   dialTemplate: string;
   tickMs: number;
@@ -35,15 +30,16 @@ export interface CampaignPlan extends Omit<CallPlan, 'endpoint' | 'reservedAgent
 }
 
 export interface RunnerDeps extends CallFlowDeps {
-  db: Knex;
-  hopper: Hopper;
-  lease: Lease;
-  trunk: TrunkLimiter;
+  hopper: HopperPort;
+  lease: LeasePort;
+  trunk: TrunkSlots;
   pacer: Pacer;
   /** Seconds of wrap-up after each call, reported to the pacer with the talk time. */
   wrapUpSec: number;
   gate: GatePort;
-  leadOutcomes: LeadOutcomePort;
+  ledger: AttemptLedger;
+  history: CallHistory;
+  recovery: RecordingRecovery;
   agents: AgentPool;
   metrics?: Metrics;
 }
@@ -56,31 +52,19 @@ export interface RunnerModeDesk {
   stop(): Promise<void>;
 }
 
-export interface RunnerStats {
-  dialled: number;
-  answered: number;
-  liveAnswers: number;
-  abandoned: number;
-  machines: number;
-  notDialled: number;
-  connectMs: number[];
-  outcomes: Record<string, number>;
-  /** Most calls in flight at once (ringing, waiting or connected). */
-  maxInFlight: number;
-  /** When the campaign first had more calls in flight than active agents (predictive over-dial). */
-  firstOverDialAt?: string;
-  /** The pacer's latest decision that started lines, for supervisors (`reason`, `inputs`). */
-  lastDecision?: { at: string; lines: number; reason: string; inputs: PacerDecision['inputs'] };
-}
+/** How often the runner sweeps for stranded attempts and unarchived recordings. */
+const SWEEP_MS = 30_000;
+/** A claimed attempt with no call row after this long was lost between claim and dial. */
+const STRANDED_AFTER_MS = 120_000;
 
 /**
  * Runs one campaign in this process while it holds the campaign's lease: keeps the hopper fed
- * from Postgres, asks the line policy how many lines to start each tick, takes capacity on the
- * trunk *before* dialling, checks the compliance gate just before each originate, and applies
- * each attempt's result to its lead.
+ * from the attempt ledger, asks the line policy how many lines to start each tick, takes
+ * capacity on the trunk *before* dialling, checks the compliance gate just before each
+ * originate, and hands each attempt's end to the ledger.
  */
 export class CampaignRunner {
-  private timer?: NodeJS.Timeout;
+  private timer?: unknown;
   private ticking = false;
   private stopping = false;
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -97,17 +81,7 @@ export class CampaignRunner {
   /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
   private held = false;
   private desk?: RunnerModeDesk;
-  readonly stats: RunnerStats = {
-    dialled: 0,
-    answered: 0,
-    liveAnswers: 0,
-    abandoned: 0,
-    machines: 0,
-    notDialled: 0,
-    connectMs: [],
-    outcomes: {},
-    maxInFlight: 0,
-  };
+  readonly stats: RunnerStats = emptyStats();
   private readonly log: Logger;
 
   constructor(
@@ -117,30 +91,36 @@ export class CampaignRunner {
     this.log = deps.logger.child({ campaignId: plan.id, mode: plan.mode });
   }
 
+  private now(): number {
+    return this.deps.clock.now();
+  }
+
   /** Loads the last 30 days of live answers into the abandon ledger, then starts ticking. */
   async start(): Promise<void> {
-    const since = new Date(this.deps.now() - 30 * 86_400_000);
-    const rows = await this.deps
-      .db('calls')
-      .where({ campaign_id: this.plan.id })
-      .whereNotNull('answered_at')
-      .andWhere('answered_at', '>=', since)
-      .andWhereRaw(`coalesce(outcome, '') <> 'machine'`)
-      .orderBy('answered_at')
-      .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
+    const since = new Date(this.now() - 30 * 86_400_000);
     // Agentless answers are not live answers of the abandon rate: no agent was promised.
     if (this.plan.mode !== 'agentless') {
-      for (const r of rows) this.ledger.record(r.answered_at.getTime() / 1000, r.abandoned);
+      for (const r of await this.deps.history.liveAnswers(this.plan.id, since))
+        this.ledger.record(r.at.getTime() / 1000, r.abandoned);
     }
     await this.warmPacer();
     this.deps.lease.start();
-    this.timer = setInterval(() => void this.tick(), this.plan.tickMs);
+    this.schedule();
+  }
+
+  /** A tick every `tickMs`, like an interval (a tick still running makes the next one a no-op). */
+  private schedule(): void {
+    this.timer = this.deps.clock.setTimeout(() => {
+      if (this.stopping) return;
+      this.schedule();
+      void this.tick();
+    }, this.plan.tickMs);
   }
 
   /** Replays the campaign's last week of calls into the pacer, so a restart starts warm. */
   private async warmPacer(): Promise<void> {
-    const history = await loadPacerHistory(this.deps.db, this.plan.id, {
-      since: new Date(this.deps.now() - 7 * 86_400_000),
+    const history = await this.deps.history.pacerObservations(this.plan.id, {
+      since: new Date(this.now() - 7 * 86_400_000),
       limit: 1_000,
       wrapSeconds: this.deps.wrapUpSec,
     });
@@ -166,14 +146,16 @@ export class CampaignRunner {
     return this.inFlight.size;
   }
 
-  /** Stops dialling, lets live calls finish (up to `drainMs`), returns queued leads. */
+  /** Stops dialling, lets live calls finish (up to `drainMs`), returns queued attempts. */
   async stop(drainMs: number): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    const deadline = new Promise((r) => setTimeout(r, drainMs));
+    this.deps.clock.clearTimeout(this.timer);
+    let timer: unknown;
+    const deadline = new Promise((r) => (timer = this.deps.clock.setTimeout(() => r(undefined), drainMs)));
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
-    const leadIds = await this.deps.hopper.drain();
-    await returnLeads(this.deps.db, leadIds, new Date(this.deps.now()));
+    this.deps.clock.clearTimeout(timer);
+    const queued = await this.deps.hopper.drain();
+    await this.deps.ledger.returned(queued, new Date(this.now()));
     await this.desk?.stop();
     await this.deps.lease.stop();
   }
@@ -187,43 +169,17 @@ export class CampaignRunner {
     this.ticking = true;
     try {
       const takeover = !this.held;
-      if (!this.held) {
-        const d = this.deps;
+      if (takeover) {
         await finishOrphans(
-          d.db,
-          d.pbx,
-          d.leadOutcomes,
-          this.log,
+          { ...this.deps, logger: this.log, now: () => this.now() },
           this.plan.id,
           new Set(this.inFlight.keys()),
-          d.now,
         );
         this.held = true;
       }
       await this.feed();
       if (this.desk) return await this.desk.tick(takeover);
-      const state = this.pacerState();
-      this.gauges();
-      const decision = this.deps.pacer.decide(state);
-      if (decision.lines > 0) {
-        this.log.debug(
-          { ...decision.inputs, lines: decision.lines, why: decision.reason },
-          'pacing decision',
-        );
-        this.stats.lastDecision = {
-          at: new Date(this.deps.now()).toISOString(),
-          lines: decision.lines,
-          reason: decision.reason,
-          inputs: decision.inputs,
-        };
-      }
-      // Trunk slots first (capacity is reserved before anything is dialled), then that many
-      // attempts off the hopper at once; slots nothing came for are given back.
-      let slots = 0;
-      while (slots < decision.lines && this.deps.trunk.tryAcquire()) slots += 1;
-      const attempts = slots > 0 ? await this.deps.hopper.takeMany(slots) : [];
-      for (let i = attempts.length; i < slots; i++) this.deps.trunk.release();
-      for (const attempt of attempts) this.launch(attempt);
+      await this.pace();
     } catch (err) {
       this.log.error({ err }, 'campaign tick failed');
     } finally {
@@ -231,18 +187,31 @@ export class CampaignRunner {
     }
   }
 
-  /** Live calls and agents by state, as of this tick (the supervisor's Prometheus view). */
-  private gauges(): void {
-    const m = this.deps.metrics;
-    if (!m) return;
-    const campaign = this.plan.campaignCode;
-    m.liveCalls.set({ campaign }, this.inFlight.size);
-    for (const state of AGENT_STATES) m.agents.set({ campaign, state }, this.deps.agents.count(state));
+  /** The pacer decides; trunk slots first (capacity before dialling), then that many attempts. */
+  private async pace(): Promise<void> {
+    const state = this.pacerState();
+    setGauges(this.deps.metrics, this.plan.campaignCode, this.inFlight.size, this.deps.agents);
+    const decision = this.deps.pacer.decide(state);
+    if (decision.lines > 0) {
+      this.log.debug({ ...decision.inputs, lines: decision.lines, why: decision.reason }, 'pacing decision');
+      this.stats.lastDecision = {
+        at: new Date(this.now()).toISOString(),
+        lines: decision.lines,
+        reason: decision.reason,
+        inputs: decision.inputs,
+      };
+    }
+    let slots = 0;
+    while (slots < decision.lines && this.deps.trunk.tryAcquire()) slots += 1;
+    const attempts = slots > 0 ? await this.deps.hopper.takeMany(slots) : [];
+    // Slots nothing came for are given back.
+    for (let i = attempts.length; i < slots; i++) this.deps.trunk.release();
+    for (const attempt of attempts) this.launch(attempt);
   }
 
   /** What the pacer sees: agents with time in state, calls in flight, the abandon ledger. */
   pacerState(): PacerState {
-    const now = this.deps.now();
+    const now = this.now();
     const sec = now / 1000;
     const ringing: { ageSeconds: number }[] = [];
     for (const [id, t] of this.pending)
@@ -267,49 +236,29 @@ export class CampaignRunner {
   }
 
   private async feed(): Promise<void> {
-    const now = this.deps.now();
-    if (now - this.lastSweep > 30_000) {
+    const now = this.now();
+    if (now - this.lastSweep > SWEEP_MS) {
       this.lastSweep = now;
-      const stranded = await strandedAttempts(
-        this.deps.db,
-        this.plan.id,
-        new Date(now - 120_000),
-        new Set(this.inFlight.keys()),
+      const inFlight = new Set(this.inFlight.keys());
+      await this.deps.hopper.add(
+        await this.deps.ledger.stranded(new Date(now - STRANDED_AFTER_MS), inFlight),
       );
-      await this.deps.hopper.add(stranded);
-      await this.recoverRecordings();
+      await this.deps.recovery
+        .recover(this.deps.pbx, { id: this.plan.id, code: this.plan.campaignCode }, inFlight, new Date(now))
+        .catch((err: unknown) => this.log.error({ err }, 'recording recovery failed'));
     }
     if (now < this.nextClaimAt) return;
     const size = await this.deps.hopper.size();
     if (size >= this.plan.hopperLowWater) return;
-    const claimed = await claimLeads(
-      this.deps.db,
-      this.plan.id,
-      this.plan.hopperLowWater * 2 - size,
-      new Date(now),
-    );
+    const claimed = await this.deps.ledger.claim(this.plan.hopperLowWater * 2 - size, new Date(now));
     await this.deps.hopper.add(claimed);
-    // Nothing eligible now: no need to ask Postgres again on every tick.
+    // Nothing eligible now: no need to ask the list again on every tick.
     if (claimed.length === 0) this.nextClaimAt = now + 2_000;
   }
 
-  /** Archives recordings a lost process (or a failed fetch) left in the PBX spool. */
-  private async recoverRecordings(): Promise<void> {
-    const d = this.deps;
-    await recoverRecordings(
-      d.db,
-      d.pbx,
-      d.archiver,
-      this.log,
-      { id: this.plan.id, code: this.plan.campaignCode },
-      new Set(this.inFlight.keys()),
-      new Date(d.now()),
-    ).catch((err: unknown) => this.log.error({ err }, 'recording recovery failed'));
-  }
-
   private launch(attempt: DialAttempt, presetAgent?: AgentSession): void {
-    this.pending.set(attempt.callId, this.deps.now());
-    this.launchedAt.set(attempt.callId, this.deps.now());
+    this.pending.set(attempt.callId, this.now());
+    this.launchedAt.set(attempt.callId, this.now());
     const run = this.dial(attempt, presetAgent)
       .catch((err: unknown) => this.log.error({ err, callId: attempt.callId }, 'dial attempt failed'))
       .finally(() => {
@@ -322,7 +271,7 @@ export class CampaignRunner {
     this.inFlight.set(attempt.callId, run);
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
     if (this.stats.firstOverDialAt === undefined && this.inFlight.size > this.activeAgents()) {
-      this.stats.firstOverDialAt = new Date(this.deps.now()).toISOString();
+      this.stats.firstOverDialAt = new Date(this.now()).toISOString();
     }
   }
 
@@ -334,60 +283,60 @@ export class CampaignRunner {
     try {
       const verdict = presetAgent
         ? ({ allowed: true } as const)
-        : await this.deps.gate.check(attempt, new Date(this.deps.now()));
+        : await this.deps.gate.check(attempt, new Date(this.now()));
       if (!verdict.allowed) {
         this.stats.notDialled += 1;
-        const result = notDialled(attempt, {
-          gateReason: verdict.reason,
-          nextEligibleAt: verdict.nextEligibleAt,
-        });
         this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the attempt');
-        await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
+        await this.deps.ledger.refused(attempt, verdict, new Date(this.now()));
         return;
       }
-      const owned = !presetAgent && this.plan.mode !== 'agentless' ? attempt.ownerAgentId : undefined;
-      // An owned lead (confidential assignment, agent-owned callback) is dialled only with its
-      // owner reserved first, in every mode: nobody else may see the record, and no abandon.
-      const needsAgent =
-        owned !== undefined || this.plan.mode === 'preview' || this.plan.mode === 'progressive';
-      const reservedAgent =
-        presetAgent ??
-        (owned !== undefined
-          ? this.reserveOwner(owned, attempt.callId)
-          : needsAgent
-            ? this.deps.agents.reserveNext(attempt.callId)
-            : undefined);
-      if (reservedAgent) releasePending();
-      if (needsAgent && !reservedAgent) {
+      const agent = presetAgent ?? this.agentFor(attempt);
+      if (agent === 'none') {
         // No agent for it now (the agent went away, or the owner is busy or absent): give the
         // attempt back, for when it can go to them.
-        const wait = owned === undefined ? 0 : this.ownerWaitMs(owned);
-        await this.deps.leadOutcomes.finish(
-          notDialled(attempt, {
-            gateReason: owned === undefined ? undefined : 'owner-not-ready',
-            nextEligibleAt: new Date(this.deps.now() + wait),
-          }),
-          this.plan.id,
-          new Date(this.deps.now()),
-        );
+        const owner = attempt.ownerAgentId;
+        const wait = owner === undefined ? 0 : this.ownerWaitMs(owner);
+        const at = new Date(this.now());
+        await this.deps.ledger.returned([attempt], at, new Date(at.getTime() + wait));
         return;
       }
-      const flow = new CallFlow(this.deps, attempt, {
-        ...this.plan,
-        endpoint: this.plan.dialTemplate.replace('{number}', attempt.phone),
-        reservedAgent,
-        answerHandler: this.plan.answerHandlerFor?.(attempt),
-        onSettled: releasePending,
-        onWaitingForAgent: () => this.waiting.set(attempt.callId, this.deps.now()),
-      });
-      this.stats.dialled += 1;
-      const result = await flow.start();
+      if (agent) releasePending();
+      const result = await this.callOut(attempt, agent, releasePending);
       this.record(result);
       this.observe(result);
-      await this.deps.leadOutcomes.finish(result, this.plan.id, new Date(this.deps.now()));
+      await this.deps.ledger.ended(result, new Date(this.now()), 'finished');
     } finally {
       releasePending();
     }
+  }
+
+  /**
+   * The agent to reserve before dialling: an owned lead (confidential assignment, agent-owned
+   * callback) only its owner, in every mode — nobody else may see the record, and no abandon;
+   * preview and progressive the longest-idle agent. `none`: it needs one and there is none.
+   */
+  private agentFor(attempt: DialAttempt): AgentSession | 'none' | undefined {
+    const owned = this.plan.mode !== 'agentless' ? attempt.ownerAgentId : undefined;
+    if (owned !== undefined) return this.reserveOwner(owned, attempt.callId) ?? 'none';
+    if (!agentReservedBeforeDial(this.plan.mode)) return undefined;
+    return this.deps.agents.reserveNext(attempt.callId) ?? 'none';
+  }
+
+  private callOut(
+    attempt: DialAttempt,
+    reservedAgent: AgentSession | undefined,
+    releasePending: () => void,
+  ): Promise<AttemptResult> {
+    const flow = new CallFlow(this.deps, attempt, {
+      ...this.plan,
+      endpoint: this.plan.dialTemplate.replace('{number}', attempt.phone),
+      reservedAgent,
+      answerHandler: this.plan.answerHandlerFor?.(attempt),
+      onSettled: releasePending,
+      onWaitingForAgent: () => this.waiting.set(attempt.callId, this.now()),
+    });
+    this.stats.dialled += 1;
+    return flow.start();
   }
 
   private activeAgents(): number {
@@ -412,7 +361,7 @@ export class CampaignRunner {
   }
 
   private observe(r: AttemptResult): void {
-    const now = this.deps.now();
+    const now = this.now();
     const launched = this.launchedAt.get(r.callId) ?? now;
     const routedAt = r.liveAnswer ? (r.routedAt ?? now) : now;
     this.deps.pacer.observe({
@@ -433,19 +382,6 @@ export class CampaignRunner {
   }
 
   private record(r: AttemptResult): void {
-    const m = this.deps.metrics;
-    if (m) {
-      const campaign = this.plan.campaignCode;
-      m.callsEnded.inc({ campaign, outcome: r.outcome });
-      if (r.liveAnswer) m.liveAnswers.inc({ campaign });
-      if (r.abandoned) m.abandons.inc({ campaign });
-      if (r.connectMs !== undefined) m.connectSeconds.observe({ campaign }, r.connectMs / 1000);
-    }
-    this.stats.outcomes[r.outcome] = (this.stats.outcomes[r.outcome] ?? 0) + 1;
-    if (r.outcome === 'answered' || r.outcome === 'machine') this.stats.answered += 1;
-    if (r.outcome === 'machine') this.stats.machines += 1;
-    if (r.liveAnswer) this.stats.liveAnswers += 1;
-    if (r.abandoned) this.stats.abandoned += 1;
-    if (r.connectMs !== undefined) this.stats.connectMs.push(r.connectMs);
+    recordResult(this.stats, r, this.plan.campaignCode, this.deps.metrics);
   }
 }

@@ -1,3 +1,10 @@
+import type { Clock } from '../ports/clock.js';
+
+const realTimers = {
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+};
+
 /**
  * Runs actions one after another per key (here: per agent), so two actions on one agent's offer
  * never interleave; actions on different keys run side by side.
@@ -27,18 +34,20 @@ export class KeyedLock<K> {
 export class Waiters<K> {
   private readonly waiting = new Map<K, Set<() => void>>();
 
+  constructor(private readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'> = realTimers) {}
+
   /** Resolves when `wake(key)` is called or after `ms`, whichever comes first. */
   wait(key: K, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const set = this.waiting.get(key) ?? new Set<() => void>();
       this.waiting.set(key, set);
       const done = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         set.delete(done);
         if (set.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.clock.setTimeout(done, ms);
       set.add(done);
     });
   }

@@ -1,5 +1,7 @@
 import type { AgentState } from '../domain/agent-state.js';
+import type { DialAttempt, GateVerdict } from '../domain/attempt.js';
 import type { PreviewSettings } from '../domain/campaign/engine-settings.js';
+import type { OfferView, PreviewOffer } from '../domain/preview/offer.js';
 import {
   autoDialAt,
   heldOfferValid,
@@ -10,23 +12,19 @@ import {
 } from '../domain/preview/offer-rules.js';
 import { leadAfterSkip, parseSkip } from '../domain/preview/skip-reasons.js';
 import type { Logger } from '../logger.js';
+import type { AttemptLedger } from '../ports/attempt-ledger.js';
+import type { Clock } from '../ports/clock.js';
+import type { GatePort } from '../ports/gate.js';
+import type { TrunkSlots } from '../ports/hopper.js';
+import type { OfferStore, OfferViews } from '../ports/preview.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
+import { PreviewError } from './errors.js';
 import { KeyedLock, Waiters } from './keyed-lock.js';
-import {
-  notDialled,
-  type DialAttempt,
-  type GatePort,
-  type GateVerdict,
-  type LeadOutcomePort,
-} from './ports.js';
-import {
-  PreviewError,
-  type OfferStore,
-  type PreviewOffer,
-  type PreviewRecord,
-  type ReservedLauncher,
-} from './preview-ports.js';
-import type { TrunkLimiter } from './trunk-limiter.js';
+
+/** Dials an attempt for an agent the desk already reserved for it (implemented by CampaignRunner). */
+export interface ReservedLauncher {
+  launchReserved(attempt: DialAttempt, agent: AgentSession): void;
+}
 
 export interface PreviewDeskDeps {
   campaignId: number;
@@ -35,13 +33,13 @@ export interface PreviewDeskDeps {
   hopper: { take(): Promise<DialAttempt | undefined> };
   gate: GatePort;
   agents: AgentPool;
-  trunk: TrunkLimiter;
+  trunk: TrunkSlots;
   lease: { readonly isHeld: boolean };
-  leadOutcomes: LeadOutcomePort;
+  ledger: AttemptLedger;
   launcher: ReservedLauncher;
-  loadRecord(offer: PreviewOffer, now: Date): Promise<PreviewRecord>;
+  views: OfferViews;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
 }
 
 /** Attempts one agent's turn may take off the hopper (leads refused or held for their owner). */
@@ -66,7 +64,7 @@ export class PreviewDesk {
   /** Agent id → an open offer found in the database that no agent holds here (after a restart). */
   private readonly orphans = new Map<number, { offer: PreviewOffer; holdUntil: number }>();
   private readonly lock = new KeyedLock<number>();
-  private readonly waiters = new Waiters<number>();
+  private readonly waiters: Waiters<number>;
   private hopperEmpty = false;
   private stopped = false;
   private readonly log: Logger;
@@ -76,6 +74,11 @@ export class PreviewDesk {
     private readonly settings: PreviewSettings,
   ) {
     this.log = deps.logger.child({ component: 'preview' });
+    this.waiters = new Waiters<number>(deps.clock);
+  }
+
+  private now(): number {
+    return this.deps.clock.now();
   }
 
   /** One round, while this process holds the campaign's lease (called by the runner's tick). */
@@ -93,7 +96,7 @@ export class PreviewDesk {
   async current(
     agentId: number,
     waitMs: number,
-  ): Promise<{ offer: PreviewRecord | null; agentState: AgentState }> {
+  ): Promise<{ offer: OfferView | null; agentState: AgentState }> {
     const s = this.deps.agents.get(agentId);
     if (!s) return { offer: null, agentState: 'logged-out' };
     let offer = this.held.get(agentId);
@@ -105,8 +108,8 @@ export class PreviewDesk {
       await this.waiters.wait(agentId, waitMs);
       offer = this.held.get(agentId);
     }
-    const now = new Date(this.deps.now());
-    return { offer: offer ? await this.deps.loadRecord(offer, now) : null, agentState: s.status.state };
+    const now = new Date(this.now());
+    return { offer: offer ? await this.deps.views.load(offer, now) : null, agentState: s.status.state };
   }
 
   /** The agent dials the offered lead: the gate decides once more, then the call goes out. */
@@ -124,7 +127,7 @@ export class PreviewDesk {
     const request = parsed.value;
     return this.lock.run(agentId, async () => {
       const offer = this.heldOffer(agentId, request.offerId);
-      const at = new Date(this.deps.now());
+      const at = new Date(this.now());
       const step = leadAfterSkip(request.reason, at, this.settings.previewSkipRetryMinutes);
       const done = await this.deps.store.skip(offer, request, step, at);
       this.forget(agentId, offer);
@@ -169,7 +172,7 @@ export class PreviewDesk {
   /** Open offers in the database that nobody here holds: their process died. */
   private async adopt(): Promise<void> {
     const mine = new Set([...this.held.values()].map((o) => o.id));
-    const holdUntil = this.deps.now() + this.settings.previewHoldSec * 1000;
+    const holdUntil = this.now() + this.settings.previewHoldSec * 1000;
     let adopted = 0;
     for (const offer of await this.deps.store.openOffers(this.deps.campaignId)) {
       if (mine.has(offer.id) || this.orphans.has(offer.agentId)) continue;
@@ -181,7 +184,7 @@ export class PreviewDesk {
 
   /** Gives back offers whose agent went away, dials those due, settles recovered ones. */
   private async sweep(): Promise<void> {
-    const now = this.deps.now();
+    const now = this.now();
     for (const [agentId, offer] of [...this.held]) {
       if (this.lock.busy(agentId)) continue;
       const s = this.deps.agents.get(agentId);
@@ -232,13 +235,13 @@ export class PreviewDesk {
 
   /** One attempt off the hopper: refused by the gate, held for its owner, or offered. */
   private async place(attempt: DialAttempt, candidate: AgentSession): Promise<void> {
-    const at = new Date(this.deps.now());
+    const at = new Date(this.now());
     const verdict = await this.deps.gate.check(attempt, at);
     if (!verdict.allowed) return this.refused(attempt, verdict, at);
     const owner = leadOwner(await this.deps.store.ownership(attempt.leadId));
     const target = offerTarget(owner, candidate.agent.id, this.availability(owner));
     if (target.kind === 'hold') {
-      await this.deps.store.returnAttempt(attempt, at, new Date(at.getTime() + target.retryInMs));
+      await this.deps.ledger.returned([attempt], at, new Date(at.getTime() + target.retryInMs));
       this.log.info(
         { callId: attempt.callId, owner, why: target.why },
         'lead kept for the agent who owns it',
@@ -247,7 +250,7 @@ export class PreviewDesk {
     }
     const agent = target.agentId === candidate.agent.id ? candidate : this.deps.agents.get(target.agentId);
     if (agent) await this.offer(agent, attempt, at);
-    else await this.deps.store.returnAttempt(attempt, at, at);
+    else await this.deps.ledger.returned([attempt], at, at);
   }
 
   private availability(owner: number | null): OwnerAvailability {
@@ -262,7 +265,7 @@ export class PreviewDesk {
   /** Reserves the agent (at once, so nothing else can), then stores the offer. */
   private async offer(agent: AgentSession, attempt: DialAttempt, at: Date): Promise<void> {
     if (!this.deps.agents.reserve(agent, attempt.callId)) {
-      await this.deps.store.returnAttempt(attempt, at, at);
+      await this.deps.ledger.returned([attempt], at, at);
       return;
     }
     let row: PreviewOffer | undefined;
@@ -278,7 +281,7 @@ export class PreviewDesk {
       this.deps.agents.release(agent);
       if (await this.deps.store.leadHasOpenOffer(attempt.leadId))
         this.log.warn({ callId: attempt.callId }, 'lead is already offered to an agent; not offered again');
-      else await this.deps.store.returnAttempt(attempt, at, at);
+      else await this.deps.ledger.returned([attempt], at, at);
       return;
     }
     this.held.set(agent.agent.id, row);
@@ -294,7 +297,7 @@ export class PreviewDesk {
     const session = this.deps.agents.get(agentId);
     if (!session) throw new PreviewError(`agent ${agentId} is not logged in here`, 409);
     const attempt = attemptOf(offer);
-    const at = new Date(this.deps.now());
+    const at = new Date(this.now());
     const verdict = await this.deps.gate.check(attempt, at);
     if (!verdict.allowed) {
       if (await this.deps.store.markRefused(offer.id, verdict.reason, at))
@@ -335,7 +338,7 @@ export class PreviewDesk {
   private async withdraw(agentId: number, reason: string): Promise<void> {
     const offer = this.held.get(agentId);
     if (!offer) return;
-    const at = new Date(this.deps.now());
+    const at = new Date(this.now());
     await this.deps.store.returnOffer(offer, reason, at);
     this.forget(agentId, offer);
     this.log.info({ callId: offer.callId, reason }, 'offer returned to the list');
@@ -346,7 +349,7 @@ export class PreviewDesk {
     const o = this.orphans.get(agentId);
     const s = this.deps.agents.get(agentId);
     if (!o || !s || !this.deps.agents.reserve(s, o.offer.callId)) return;
-    const auto = autoDialAt(new Date(this.deps.now()), this.settings.previewSeconds);
+    const auto = autoDialAt(new Date(this.now()), this.settings.previewSeconds);
     let ok = false;
     try {
       ok = await this.deps.store.reattach(o.offer.id, auto);
@@ -366,7 +369,7 @@ export class PreviewDesk {
   private async returnOrphan(agentId: number, reason: string): Promise<void> {
     const o = this.orphans.get(agentId);
     if (!o) return;
-    await this.deps.store.returnOffer(o.offer, reason, new Date(this.deps.now()));
+    await this.deps.store.returnOffer(o.offer, reason, new Date(this.now()));
     this.orphans.delete(agentId);
     this.log.info({ callId: o.offer.callId, reason }, 'recovered offer returned to the list');
   }
@@ -374,11 +377,7 @@ export class PreviewDesk {
   /** The gate refused: the lead's next step from the refusal (DNC ends it, a window waits). */
   private async refused(attempt: DialAttempt, verdict: GateVerdict, at: Date): Promise<void> {
     if (verdict.allowed) return;
-    await this.deps.leadOutcomes.finish(
-      notDialled(attempt, { gateReason: verdict.reason, nextEligibleAt: verdict.nextEligibleAt }),
-      this.deps.campaignId,
-      at,
-    );
+    await this.deps.ledger.refused(attempt, verdict, at);
     this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the lead');
   }
 

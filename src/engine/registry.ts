@@ -1,52 +1,49 @@
-import type { App } from '../app.js';
-import type { Metrics } from '../metrics.js';
-import type { PbxDriver } from '../pbx/pbx-driver.js';
-import { explainCampaign, type CampaignDiagnosis, type EngineFacts } from '../reports/doctor.js';
-import { AgentRepository, type AgentRow } from '../store/repositories/agents.js';
-import { findCampaign } from '../store/repositories/campaigns.js';
-import { submitDisposition } from './dispositions.js';
-import { startCampaignEngine, type CampaignEngine } from './engine.js';
-import type { GatePort } from './ports.js';
+import type { Pacer } from '../pacing/types.js';
+import type { AgentAccount, AgentDirectory } from '../ports/agents.js';
+import type { CampaignCatalog } from '../ports/campaigns.js';
+import type { CampaignDiagnosis, CampaignDoctor, EngineFacts } from '../ports/diagnosis.js';
+import type { DispositionLog } from '../ports/dispositions.js';
+import type { CampaignEngine } from './campaign-engine.js';
+import { NotFoundError, PreviewError } from './errors.js';
 import type { PreviewDesk } from './preview-desk.js';
-import { PreviewError } from './preview-ports.js';
 
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
+export { NotFoundError } from './errors.js';
+
+export interface RegistryDeps {
+  /** Builds and starts one campaign's engine (the composition root's campaign factory). */
+  startEngine(campaignId: number, options: { pacer?: Pacer }): Promise<CampaignEngine>;
+  campaigns: CampaignCatalog;
+  agents: AgentDirectory;
+  dispositions: DispositionLog;
+  doctor: CampaignDoctor;
+  /** Whether the PBX node(s) answer. */
+  pbxHealth(): Promise<{ ok: boolean }>;
+  now(): number;
 }
 
 /** The campaigns this process runs, and agent actions routed to the right campaign. */
 export class EngineRegistry {
   private readonly engines = new Map<number, CampaignEngine>();
+  private readonly starting = new Map<number, Promise<CampaignEngine>>();
   private readonly agentCampaign = new Map<string, number>();
-  private readonly agents: AgentRepository;
 
-  constructor(
-    private readonly app: App,
-    private readonly pbx: PbxDriver,
-    private readonly gate: GatePort,
-    private readonly metrics?: Metrics,
-  ) {
-    this.agents = new AgentRepository(app.db);
-  }
+  constructor(private readonly deps: RegistryDeps) {}
 
-  async start(campaignId: number): Promise<CampaignEngine> {
-    const running = this.engines.get(campaignId);
+  /** Starts a campaign here (once); `pacer` replaces the one its dial mode picks. */
+  async start(campaignId: number, options: { pacer?: Pacer } = {}): Promise<CampaignEngine> {
+    const running = this.engines.get(campaignId) ?? (await this.starting.get(campaignId));
     if (running) return running;
-    const row = await this.app
-      .db('campaigns')
-      .where({ id: campaignId })
-      .first<{ dial_mode: string } | undefined>('dial_mode');
+    const row = await this.deps.campaigns.find(campaignId);
     if (!row) throw new NotFoundError(`campaign ${campaignId} does not exist`);
-    const engine = await startCampaignEngine(
-      this.app,
-      this.pbx,
-      campaignId,
-      this.gate,
-      undefined,
-      this.metrics,
-    );
-    this.engines.set(campaignId, engine);
-    return engine;
+    const start = this.deps.startEngine(campaignId, options);
+    this.starting.set(campaignId, start);
+    try {
+      const engine = await start;
+      this.engines.set(campaignId, engine);
+      return engine;
+    } finally {
+      this.starting.delete(campaignId);
+    }
   }
 
   get(campaignId: number): CampaignEngine | undefined {
@@ -82,27 +79,29 @@ export class EngineRegistry {
 
   async dispose(username: string, callId: string, body: unknown): Promise<{ id: number }> {
     const agent = await this.agent(username);
-    const result = await submitDisposition(this.app.db, callId, agent.id, body, new Date());
+    const result = await this.deps.dispositions.submit(callId, agent.id, body, new Date(this.deps.now()));
     const campaignId = this.agentCampaign.get(username);
     if (campaignId !== undefined) this.engines.get(campaignId)?.agents.disposed(agent.id);
     return result;
   }
 
   /**
-   * "Why isn't campaign X dialling?": the doctor's lead buckets from Postgres plus what only a
-   * running engine knows (ready agents, free trunk lines, PBX health) when it runs here.
+   * "Why isn't campaign X dialling?": the diagnosis from stored facts plus what only a running
+   * engine knows (ready agents, free trunk lines, PBX health) when it runs here.
    */
-  async diagnose(idOrCode: string | number, now = new Date()): Promise<CampaignDiagnosis> {
-    const c = await findCampaign(this.app.db, idOrCode);
+  async diagnose(idOrCode: string | number, now = new Date(this.deps.now())): Promise<CampaignDiagnosis> {
+    const c = await this.deps.campaigns.find(idOrCode);
     if (!c) throw new NotFoundError(`campaign ${idOrCode} does not exist`);
     const engine = this.engines.get(c.id);
-    const health = await this.pbx.health().catch(() => ({ ok: false }));
+    const health = engine
+      ? await engine.pbx.health().catch(() => ({ ok: false }))
+      : await this.deps.pbxHealth().catch(() => ({ ok: false }));
     const facts: EngineFacts = { pbxHealthy: health.ok };
     if (engine) {
       facts.readyAgents = engine.agents.count('ready');
       facts.trunkFreeChannels = engine.runner.pacerState().trunkFreeLines;
     }
-    return explainCampaign(this.app.db, c.id, now, facts);
+    return this.deps.doctor.diagnose(c.id, now, facts);
   }
 
   /** The preview desk of the campaign the agent is logged in to, and the agent's id. */
@@ -118,13 +117,13 @@ export class EngineRegistry {
     this.engines.clear();
   }
 
-  private async agent(username: string): Promise<AgentRow> {
-    const agent = await this.agents.byUsername(username);
+  private async agent(username: string): Promise<AgentAccount> {
+    const agent = await this.deps.agents.byUsername(username);
     if (!agent) throw new NotFoundError(`agent ${username} does not exist`);
     return agent;
   }
 
-  private async session(username: string): Promise<{ engine: CampaignEngine; agent: AgentRow }> {
+  private async session(username: string): Promise<{ engine: CampaignEngine; agent: AgentAccount }> {
     const campaignId = this.agentCampaign.get(username);
     const engine = campaignId === undefined ? undefined : this.engines.get(campaignId);
     if (!engine) throw new NotFoundError(`agent ${username} is not logged in here`);

@@ -1,10 +1,12 @@
+import type { TrunkSlots } from '../ports/hopper.js';
+
 /**
  * Capacity of one trunk: at most `maxChannels` live calls and `cps` new calls per second.
  * A slot is taken *before* originate and given back when the call ends, so concurrent dialling
  * can never exceed the carrier's limits (counting after originate is how weaker dialers
  * overshoot).
  */
-export class TrunkLimiter {
+export class TrunkLimiter implements TrunkSlots {
   private live = 0;
   private tokens: number;
   private lastRefill: number;

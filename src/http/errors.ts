@@ -1,9 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { AgentTransitionError } from '../domain/agent-state.js';
-import { DispositionError } from '../engine/dispositions.js';
-import { PreviewError } from '../engine/preview-ports.js';
-import { NotFoundError } from '../engine/registry.js';
+import { DispositionError } from '../domain/disposition.js';
+import { NotFoundError, PreviewError } from '../engine/errors.js';
 
 export class HttpError extends Error {
   constructor(

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Knex } from 'knex';
 import { csvRows } from './csv-rows.js';
 import { sniffEncoding } from './encoding.js';
-import { insertLeadBatch, type BatchResult } from './lead-batch.js';
+import { insertLeadBatch, type BatchResult } from '../store/lead-ledger/index.js';
 import {
   ImportFileError,
   mapColumns,

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DialAttempt } from '../engine/ports.js';
+import type { ClaimedAttempt, DialAttempt } from '../domain/attempt.js';
+import type { HopperPort } from '../ports/hopper.js';
 
 /**
  * A campaign's hopper: dial attempts queued in BullMQ, in priority order (callbacks due, then
  * retries due, then fresh leads), with the attempt id as the job id so the same attempt cannot
  * be queued twice. The pacer *pulls* exactly as many attempts as it has decided to dial.
  */
-export class Hopper {
+export class Hopper implements HopperPort {
   private readonly queue: Queue<DialAttempt>;
   private readonly worker: Worker<DialAttempt>;
   private readonly token = randomUUID();
@@ -33,7 +34,7 @@ export class Hopper {
   }
 
   /** Queues attempts; priority: lower runs first (1 = callbacks due, 2 = retries, 3 = fresh). */
-  async add(attempts: { attempt: DialAttempt; priority: number }[]): Promise<void> {
+  async add(attempts: readonly ClaimedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     await this.queue.addBulk(
       attempts.map(({ attempt, priority }) => ({
@@ -65,11 +66,11 @@ export class Hopper {
     return this.queue.getWaitingCount().then(async (w) => w + (await this.queue.getPrioritizedCount()));
   }
 
-  /** Removes every queued attempt (campaign paused or stopped); returns their lead ids. */
-  async drain(): Promise<number[]> {
+  /** Removes every queued attempt (campaign paused or stopped) and returns them. */
+  async drain(): Promise<DialAttempt[]> {
     const jobs = await this.queue.getJobs(['waiting', 'prioritized'], 0, -1);
     await this.queue.drain();
-    return jobs.map((j) => j.data.leadId);
+    return jobs.map((j) => j.data);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { LeasePort } from '../ports/hopper.js';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -9,7 +10,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * over within one TTL. A plain SET NX PX plus owner-checked renew/release — no home-made
  * consensus.
  */
-export class Lease {
+export class Lease implements LeasePort {
   private timer?: NodeJS.Timeout;
   private held = false;
 

@@ -4,17 +4,10 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
-import type { ArchivedRecording } from '../store/repositories/recordings.js';
+import type { ArchivedRecording, ArchiveRequest, RecordingArchive } from '../ports/recordings.js';
 import { wavDurationSec } from './wav.js';
 
-export interface ArchiveRequest {
-  /** The PBX's recording name. */
-  pbxName: string;
-  callId: string;
-  campaignCode: string;
-  /** When the call started; files are filed by this date (UTC). */
-  at: Date;
-}
+export type { ArchiveRequest } from '../ports/recordings.js';
 
 /** Where an archived call recording lives under the root: YYYY/MM/DD/<campaign>/<call>.wav. */
 export function archivePath(root: string, r: Pick<ArchiveRequest, 'callId' | 'campaignCode' | 'at'>): string {
@@ -36,7 +29,7 @@ export async function sha256File(path: string): Promise<string> {
  * only after the archived file is re-read, its sha256 matches the copy that was fetched, and
  * `persist` has stored path and hash — so a crash at any step leaves at least one good copy.
  */
-export class RecordingArchiver {
+export class RecordingArchiver implements RecordingArchive {
   constructor(
     private readonly root: string,
     private readonly logger: Logger,

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
+import type { RecordingArchive, RecordingRecovery } from '../ports/recordings.js';
 import { NOT_STARTED, RecordingRepository } from '../store/repositories/recordings.js';
-import type { RecordingArchiver } from './archiver.js';
 
 /** Tries per recording before it is given up (and reported) as lost. */
 export const MAX_RECOVER_ATTEMPTS = 6;
@@ -38,7 +38,7 @@ export interface RecoveryResult {
 export async function recoverRecordings(
   db: Knex,
   pbx: PbxDriver,
-  archiver: RecordingArchiver,
+  archiver: RecordingArchive,
   logger: Logger,
   campaign: { id: number; code: string },
   inFlight: ReadonlySet<string>,
@@ -93,4 +93,22 @@ export async function recoverRecordings(
   }
   if (result.archived + result.givenUp > 0) logger.warn(result, 'recovered recordings left unarchived');
   return result;
+}
+
+/** Recovery of a campaign's unarchived recordings, as the runner asks for it each sweep. */
+export class PgRecordingRecovery implements RecordingRecovery {
+  constructor(
+    private readonly db: Knex,
+    private readonly archiver: RecordingArchive,
+    private readonly logger: Logger,
+  ) {}
+
+  recover(
+    pbx: PbxDriver,
+    campaign: { id: number; code: string },
+    inFlight: ReadonlySet<string>,
+    now: Date,
+  ): Promise<RecoveryResult> {
+    return recoverRecordings(this.db, pbx, this.archiver, this.logger, campaign, inFlight, now);
+  }
 }

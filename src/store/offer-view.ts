@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { SKIP_REASON_CODES, SKIP_REASONS } from '../domain/preview/skip-reasons.js';
-import type { OfferStatus, PreviewOffer, PreviewRecord } from '../engine/preview-ports.js';
+import type { OfferStatus, OfferView, PreviewOffer } from '../domain/preview/offer.js';
+import type { OfferViews } from '../ports/preview.js';
 
 interface LeadRow {
   id: number;
@@ -40,7 +41,7 @@ const iso = (d: Date): string => d.toISOString();
  * callbacks, and the campaign's script. Only the lead of this offer is read — the agent never
  * sees any other record of the list.
  */
-export async function loadPreviewRecord(db: Knex, offer: PreviewOffer, now: Date): Promise<PreviewRecord> {
+export async function loadOfferView(db: Knex, offer: PreviewOffer, now: Date): Promise<OfferView> {
   const lead = await db('leads as l')
     .join('campaigns as c', 'c.id', 'l.campaign_id')
     .where('l.id', offer.leadId)
@@ -148,4 +149,13 @@ export async function loadPreviewRecord(db: Knex, offer: PreviewOffer, now: Date
     })),
     skipReasons: SKIP_REASON_CODES.map((code) => ({ code, label: SKIP_REASONS[code].label })),
   };
+}
+
+/** The agent screen's read model on Postgres. */
+export class PgOfferViews implements OfferViews {
+  constructor(private readonly db: Knex) {}
+
+  load(offer: PreviewOffer, now: Date): Promise<OfferView> {
+    return loadOfferView(this.db, offer, now);
+  }
 }

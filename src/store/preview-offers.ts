@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
-import { RETURNED_STATUS_SQL } from './hopper-feed.js';
+import type { DialAttempt } from '../domain/attempt.js';
+import type { LeadEvent } from '../domain/lead/lifecycle.js';
+import type { OfferStatus, PreviewOffer } from '../domain/preview/offer.js';
 import type { LeadOwnership } from '../domain/preview/offer-rules.js';
 import type { LeadAfterSkip, SkipRequest } from '../domain/preview/skip-reasons.js';
-import type { DialAttempt } from '../engine/ports.js';
-import type { OfferStatus, OfferStore, PreviewOffer } from '../engine/preview-ports.js';
+import type { OfferStore } from '../ports/preview.js';
+import { applyLeadEvent } from './lead-ledger/index.js';
 
 interface OfferRow {
   id: number;
@@ -34,28 +36,12 @@ function toOffer(r: OfferRow): PreviewOffer {
 }
 
 /**
- * Puts a claimed lead back without using up its attempt: back to `callback` when a callback is
- * still pending (so it keeps its place at the head of the hopper), else `scheduled`. Only while
- * the lead is still on this very attempt — a lead that moved on is left alone.
+ * Gives the offered lead back through the ledger (`skipped` or `returned`), only while it is
+ * still on this very attempt — a lead that moved on is left alone.
  */
-async function giveBackLead(
-  db: Knex,
-  lead: { leadId: number; attempt: number },
-  at: Date,
-  next: { nextAt?: Date | null; close?: boolean },
-): Promise<void> {
-  const patch: Record<string, unknown> = {
-    attempts: db.raw('greatest(l.attempts - 1, 0)'),
-    updated_at: at,
-    status: next.close ? 'done' : db.raw(RETURNED_STATUS_SQL),
-  };
-  if (next.close) patch['next_attempt_at'] = null;
-  else if (next.nextAt) patch['next_attempt_at'] = next.nextAt;
-  // A retry is read by its due time: one given back with none is due now.
-  else patch['next_attempt_at'] = db.raw(`coalesce(l.next_attempt_at, ?)`, [at]);
-  await db('leads as l')
-    .where({ 'l.id': lead.leadId, 'l.status': 'dialling', 'l.attempts': lead.attempt })
-    .update(patch);
+async function leadOfOffer(trx: Knex, offer: PreviewOffer, event: LeadEvent): Promise<void> {
+  const ref = { leadId: offer.leadId, campaignId: offer.campaignId, attempt: offer.attempt };
+  await applyLeadEvent(trx, ref, event);
 }
 
 /** The preview offers in Postgres (`preview_offers`, migration 0003). */
@@ -140,7 +126,11 @@ export class PgOfferStore implements OfferStore {
         note: request.note ?? null,
       });
       if (!closed) return false;
-      await giveBackLead(trx, offer, at, step.kind === 'close' ? { close: true } : { nextAt: step.at });
+      const skipped: LeadEvent =
+        step.kind === 'close'
+          ? { type: 'skipped', at, close: true }
+          : { type: 'skipped', at, close: false, nextAt: step.at };
+      await leadOfOffer(trx, offer, skipped);
       await trx('audit_log').insert({
         actor: `agent:${offer.agentId}`,
         action: 'preview.skip',
@@ -160,13 +150,9 @@ export class PgOfferStore implements OfferStore {
   async returnOffer(offer: PreviewOffer, reason: string, at: Date): Promise<boolean> {
     return this.db.transaction(async (trx) => {
       const closed = await this.close(trx, offer.id, { status: 'returned', decided_at: at, reason });
-      if (closed) await giveBackLead(trx, offer, at, {});
+      if (closed) await leadOfOffer(trx, offer, { type: 'returned', at });
       return closed;
     });
-  }
-
-  async returnAttempt(attempt: DialAttempt, at: Date, nextAt: Date): Promise<void> {
-    await giveBackLead(this.db, attempt, at, { nextAt });
   }
 
   private async close(

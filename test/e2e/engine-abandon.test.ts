@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { startCampaignEngine, type CampaignEngine } from '../../src/engine/engine.js';
+import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { FixedRatioPacer } from '../../src/pacing/simple-pacers.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { labSettings } from '../support/lab.js';
@@ -35,9 +34,11 @@ describe('engine abandon path, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'abandon'));
-    pbx = new AriDriver({ ...labSettings().ari, app: `e2e-abandon-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'abandon', {
+      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-abandon-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     const [agent] = await t
       .db('agents')
       .insert({ username: 'agent3', display_name: 'A3', sip_endpoint: 'PJSIP/agent3' })
@@ -63,13 +64,7 @@ describe('engine abandon path, on the lab', () => {
     await t
       .db('leads')
       .insert(humans.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
-    engine = await startCampaignEngine(
-      app,
-      pbx,
-      campaignId,
-      new PgComplianceGate(app.db),
-      new FixedRatioPacer(3),
-    );
+    engine = await app.engines().start(campaignId, { pacer: new FixedRatioPacer(3) });
     await engine.agents.login({ id: agent?.id ?? 0, username: 'agent3', endpoint: 'PJSIP/agent3' });
   });
 

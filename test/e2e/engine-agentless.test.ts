@@ -3,14 +3,14 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { surveySchema, type SurveyInput } from '../../src/domain/campaign/survey.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { labNumber, parseLabNumber } from '../../src/lab/number-plan.js';
 import { AmiDriver } from '../../src/pbx/asterisk/ami/ami-driver.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import type { Logger } from '../../src/logger.js';
 import type { PbxDriver, PbxEvent } from '../../src/pbx/pbx-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
 import { surveyResults } from '../../src/reports/survey-results.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../support/lab.js';
@@ -82,11 +82,11 @@ interface AnswerRow {
   at: Date;
 }
 
-const drivers: [string, (lab: ReturnType<typeof labSettings>, app: App) => PbxDriver, number][] = [
-  ['ari', (lab, app) => new AriDriver({ ...lab.ari, app: `e2e-agentless-${process.pid}` }, app.logger), 297],
+const drivers: [string, (lab: ReturnType<typeof labSettings>, logger: Logger) => PbxDriver, number][] = [
+  ['ari', (lab, logger) => new AriDriver({ ...lab.ari, app: `e2e-agentless-${process.pid}` }, logger), 297],
   [
     'ami',
-    (lab, app) =>
+    (lab, logger) =>
       new AmiDriver(
         {
           host: lab.ami.host,
@@ -95,7 +95,7 @@ const drivers: [string, (lab: ReturnType<typeof labSettings>, app: App) => PbxDr
           secret: lab.ami.secret,
           monitorSpool: lab.monitorSpool,
         },
-        app.logger,
+        logger,
       ),
     296,
   ],
@@ -123,11 +123,16 @@ describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, ma
       kind === 'ari' ? ['dialer-amd-beep'] : ['dialer-ami-park-beep', 'dialer-ami-play'],
     );
     t = await createTestDb();
-    ({ app } = engineTestApp(t, `agentless-${kind}`));
     const lab = labSettings();
-    pbx = makeDriver(lab, app);
-    pbx.onEvent((e) => events.push(e));
-    await pbx.connect();
+    const made = engineTestApp(t, `agentless-${kind}`, {
+      driver: (logger) => {
+        const d = makeDriver(lab, logger);
+        d.onEvent((e) => events.push(e));
+        return d;
+      },
+    });
+    app = made.app;
+    pbx = await made.pbx();
     const [c] = await t
       .db('campaigns')
       .insert({
@@ -152,7 +157,7 @@ describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, ma
       .db('leads')
       .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: zone })));
     logOffset = carrierLogOffset(lab);
-    registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    registry = app.engines();
     await registry.start(campaignId);
   });
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { RunnerStats } from '../../src/engine/campaign-runner.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
@@ -31,9 +30,11 @@ describe('engine, predictive from a warm start, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'pred-warm'));
-    pbx = new AriDriver({ ...labSettings().ari, app: `e2e-predwarm-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'pred-warm', {
+      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-predwarm-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     for (let i = 1; i <= AGENTS; i++) {
       await t
         .db('agents')
@@ -70,7 +71,7 @@ describe('engine, predictive from a warm start, on the lab', () => {
       .db('leads')
       .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
     offset = carrierLogOffset(labSettings());
-    registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    registry = app.engines();
     const engine = await registry.start(campaignId);
     await Promise.all(Array.from({ length: AGENTS }, (_, i) => registry.login(`agent${i + 7}`, campaignId)));
     const until = Date.now() + DIAL_SECONDS * 1000;

@@ -3,7 +3,6 @@ import type { App } from '../../src/app.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings } from '../support/lab.js';
@@ -22,11 +21,13 @@ describe('engine, predictive, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'predictive'));
-    pbx = new AriDriver({ ...labSettings().ari, app: `e2e-pred-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'predictive', {
+      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-pred-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     offset = carrierLogOffset(labSettings());
-    result = await runDemo(app, pbx, new PgComplianceGate(app.db), {
+    result = await runDemo(app, {
       agents: 3,
       leads: 40,
       seconds: 45,

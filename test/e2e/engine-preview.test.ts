@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import type { PreviewRecord } from '../../src/engine/preview-ports.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { OfferView } from '../../src/domain/preview/offer.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
 
-type OfferReply = { offer: PreviewRecord | null; agentState: string };
+type OfferReply = { offer: OfferView | null; agentState: string };
 
 interface CallRow {
   id: string;
@@ -65,9 +64,11 @@ describe('engine, preview, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'preview-e2e'));
-    pbx = new AriDriver({ ...labSettings().ari, app: `e2e-preview-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'preview-e2e', {
+      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-preview-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     const agents = await t
       .db('agents')
       .insert([
@@ -141,7 +142,7 @@ describe('engine, preview, on the lab', () => {
       .insert({ campaign_id: campaignId, lead_id: ids.callback, due_at: past, agent_id: agentId });
     await t.db('dnc_entries').insert({ phone_e164: dncNumber, type: 'all', source: 'test' });
     logOffset = carrierLogOffset(labSettings());
-    registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    registry = app.engines();
     server = buildServer({
       logger: app.logger,
       registry,

@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
@@ -70,10 +69,12 @@ describe('engine, progressive, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'progressive'));
     const lab = labSettings();
-    pbx = new AriDriver({ ...lab.ari, app: `e2e-prog-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'progressive', {
+      driver: (logger) => new AriDriver({ ...lab.ari, app: `e2e-prog-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     const agents = await t
       .db('agents')
       .insert([
@@ -128,7 +129,7 @@ describe('engine, progressive, on the lab', () => {
     });
     await t.db('dnc_entries').insert({ phone_e164: dncNumber, type: 'all', source: 'test' });
     logOffset = carrierLogOffset(lab);
-    registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    registry = app.engines();
     await registry.start(campaignId);
     await registry.login('agent1', campaignId);
     await registry.login('agent2', campaignId);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { EngineRegistry } from '../../src/engine/registry.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../support/lab.js';
@@ -72,9 +71,11 @@ describe('engine, second confirmation of a trial sale, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'trial-confirm'));
-    pbx = new AriDriver({ ...labSettings().ari, app: `e2e-trial-${process.pid}` }, app.logger);
-    await pbx.connect();
+    const made = engineTestApp(t, 'trial-confirm', {
+      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-trial-${process.pid}` }, logger),
+    });
+    app = made.app;
+    pbx = await made.pbx();
     const agents = await t
       .db('agents')
       .insert([
@@ -111,7 +112,7 @@ describe('engine, second confirmation of a trial sale, on the lab', () => {
     leads.reached = rows.find((r) => r.phone_e164 === reachedNumber)?.id ?? 0;
     leads.unreached = rows.find((r) => r.phone_e164 === unreachedSaleNumber)?.id ?? 0;
     logOffset = carrierLogOffset(labSettings());
-    registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    registry = app.engines();
     await registry.start(campaignId);
     await registry.login('agent5', campaignId);
     await registry.login('agent6', campaignId);

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgLeadOutcomes } from '../../src/engine/lead-outcomes.js';
-import type { AttemptResult } from '../../src/engine/ports.js';
-import { scheduleCallback, scheduleTrialConfirmation } from '../../src/store/repositories/callbacks.js';
+import type { AttemptResult } from '../../src/domain/attempt.js';
+import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
+import { DEFAULT_SECOND_CONFIRMATION } from '../../src/domain/campaign/second-confirmation.js';
+import {
+  PgAttemptLedger,
+  scheduleCallback,
+  scheduleTrialConfirmation,
+} from '../../src/store/lead-ledger/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
 interface LeadRow {
@@ -16,13 +21,31 @@ interface CallbackRow {
   due_at: Date;
 }
 
-/** Callbacks and second confirmations across attempts, as the engine applies them (real Postgres). */
+/** Callbacks and second confirmations across attempts, as the attempt ledger applies them (real Postgres). */
 describe('scheduled calls across attempts', () => {
   let t: TestDb;
   let campaignId = 0;
   let agentId = 0;
   let n = 0;
-  const outcomes = () => new PgLeadOutcomes(t.db, 5);
+  const ledger = () =>
+    new PgAttemptLedger(t.db, campaignId, {
+      maxAttempts: 5,
+      retry: DEFAULT_RETRY_RULES,
+      secondConfirmation: DEFAULT_SECOND_CONFIRMATION,
+    });
+  /** The feeder claimed the lead for attempt `a` (what claimLeads does to it). */
+  const claimed = (leadId: number, a: number) =>
+    t.db('leads').where({ id: leadId }).update({ status: 'dialling', attempts: a });
+  /** Attempt `a` was dialled and ended at `at`. */
+  const ended = async (leadId: number, a: number, over: Partial<AttemptResult>, at: Date) => {
+    await claimed(leadId, a);
+    await ledger().ended(attempt(leadId, a, over), at, 'finished');
+  };
+  const refused = async (leadId: number, reason: string, at: Date, nextEligibleAt?: Date) => {
+    await claimed(leadId, 1);
+    const a = { callId: `c${campaignId}-l${leadId}-a1`, campaignId, leadId, attempt: 1, phone: '+1' };
+    await ledger().refused(a, { allowed: false, reason, nextEligibleAt }, at);
+  };
 
   async function lead(): Promise<number> {
     n += 1;
@@ -73,7 +96,7 @@ describe('scheduled calls across attempts', () => {
     const due = new Date('2026-06-10T15:00:00Z');
     await scheduleCallback(t.db, { campaignId, leadId: id, dueAt: due, agentId });
     const at = new Date('2026-06-10T15:00:30Z');
-    await outcomes().finish(attempt(id, 1, { outcome: 'no-answer' }), campaignId, at);
+    await ended(id, 1, { outcome: 'no-answer' }, at);
     expect(await leadRow(id)).toEqual({
       status: 'callback',
       next_attempt_at: new Date(at.getTime() + 60 * 60_000),
@@ -81,11 +104,7 @@ describe('scheduled calls across attempts', () => {
     expect((await callbacks(id)).map((c) => c.status)).toEqual(['pending']);
 
     const later = new Date('2026-06-10T16:01:00Z');
-    await outcomes().finish(
-      attempt(id, 2, { outcome: 'answered', liveAnswer: true, agentId }),
-      campaignId,
-      later,
-    );
+    await ended(id, 2, { outcome: 'answered', liveAnswer: true, agentId }, later);
     expect((await leadRow(id)).status).toBe('done');
     expect(await callbacks(id)).toMatchObject([{ status: 'done', call_id: `c${campaignId}-l${id}-a2` }]);
   });
@@ -94,11 +113,7 @@ describe('scheduled calls across attempts', () => {
     const id = await lead();
     await scheduleCallback(t.db, { campaignId, leadId: id, dueAt: new Date('2026-06-10T15:00:00Z') });
     const opens = new Date('2026-06-11T12:00:00Z');
-    await outcomes().finish(
-      attempt(id, 1, { outcome: 'not-dialled', gateReason: 'outside-window', nextEligibleAt: opens }),
-      campaignId,
-      new Date('2026-06-10T15:01:00Z'),
-    );
+    await refused(id, 'outside-window', new Date('2026-06-10T15:01:00Z'), opens);
     expect(await leadRow(id)).toEqual({ status: 'callback', next_attempt_at: opens });
     expect((await callbacks(id)).map((c) => c.status)).toEqual(['pending']);
   });
@@ -106,11 +121,7 @@ describe('scheduled calls across attempts', () => {
   it('a callback whose number went on the DNC list ends with the lead', async () => {
     const id = await lead();
     await scheduleCallback(t.db, { campaignId, leadId: id, dueAt: new Date('2026-06-10T15:00:00Z') });
-    await outcomes().finish(
-      attempt(id, 1, { outcome: 'not-dialled', gateReason: 'dnc:care' }),
-      campaignId,
-      new Date('2026-06-10T15:01:00Z'),
-    );
+    await refused(id, 'dnc:care', new Date('2026-06-10T15:01:00Z'));
     expect((await leadRow(id)).status).toBe('dnc');
     expect((await callbacks(id)).map((c) => c.status)).toEqual(['missed']);
   });
@@ -122,14 +133,10 @@ describe('scheduled calls across attempts', () => {
     await scheduleTrialConfirmation(t.db, { campaignId, leadId: id, trialEndsAt, now });
     // 13 June 16:00 (48 h before): busy, retried in 10 min — still before the trial end.
     const first = new Date('2026-06-13T16:00:05Z');
-    await outcomes().finish(attempt(id, 1, { outcome: 'busy' }), campaignId, first);
+    await ended(id, 1, { outcome: 'busy' }, first);
     expect((await leadRow(id)).status).toBe('callback');
     // 15 June 15:30: no answer; the next try (in 60 min) would be after the trial end → extend.
-    await outcomes().finish(
-      attempt(id, 2, { outcome: 'no-answer' }),
-      campaignId,
-      new Date('2026-06-15T15:30:00Z'),
-    );
+    await ended(id, 2, { outcome: 'no-answer' }, new Date('2026-06-15T15:30:00Z'));
     let cbs = await callbacks(id);
     expect(cbs.map((c) => [c.status, c.extended])).toEqual([
       ['missed', false],
@@ -141,11 +148,7 @@ describe('scheduled calls across attempts', () => {
       next_attempt_at: new Date('2026-06-20T16:00:00Z'),
     });
     // The extended call is not reached either, and the rules give up: missed for good.
-    await outcomes().finish(
-      attempt(id, 5, { outcome: 'no-answer' }),
-      campaignId,
-      new Date('2026-06-20T16:00:10Z'),
-    );
+    await ended(id, 5, { outcome: 'no-answer' }, new Date('2026-06-20T16:00:10Z'));
     cbs = await callbacks(id);
     expect(cbs.map((c) => c.status)).toEqual(['missed', 'missed']);
     expect(await leadRow(id)).toEqual({ status: 'done', next_attempt_at: null });

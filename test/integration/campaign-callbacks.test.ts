@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import {
   dueCallbacks,
+  PgAttemptLedger,
   scheduleTrialConfirmation,
-  secondConfirmationUnreached,
-} from '../../src/store/repositories/callbacks.js';
-import { createCampaign } from '../../src/store/repositories/campaigns.js';
+} from '../../src/store/lead-ledger/index.js';
+import { createCampaign, rulesOf } from '../../src/store/repositories/campaigns.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
 let t: TestDb;
@@ -38,14 +38,23 @@ it('a second-confirmation call is scheduled before the trial ends, extended once
     [id, 'second-confirmation'],
   ]);
 
-  const first = await secondConfirmationUnreached(t.db, id, trialEndsAt);
-  expect(first).toMatchObject({ extendedTo: new Date('2026-06-22T16:00:00Z') });
-  if (!('callbackId' in first)) throw new Error('expected an extension');
-  expect(await secondConfirmationUnreached(t.db, first.callbackId, new Date('2026-06-22T16:00:00Z'))).toEqual(
-    {
-      missed: true,
-    },
-  );
+  // Not reached before the trial ends (the next try would come after it): extended once by the
+  // policy's 7 days; not reached before the extended trial ends either: missed.
+  const ledger = new PgAttemptLedger(t.db, c.id, rulesOf(c));
+  const leadId = lead!.id;
+  const miss = async (attempt: number, at: Date) => {
+    await t.db('leads').where({ id: leadId }).update({ status: 'dialling', attempts: attempt });
+    const callId = `c${c.id}-l${leadId}-a${attempt}`;
+    const r = { callId, leadId, attempt, outcome: 'no-answer', abandoned: false, liveAnswer: false } as const;
+    await ledger.ended(r, at, 'finished');
+  };
+  await miss(1, new Date('2026-06-15T15:30:00Z'));
+  const extended = await t
+    .db('callbacks')
+    .where({ lead_id: leadId, status: 'pending' })
+    .first<{ extended: boolean; trial_ends_at: Date }>();
+  expect(extended).toMatchObject({ extended: true, trial_ends_at: new Date('2026-06-22T16:00:00Z') });
+  await miss(2, new Date('2026-06-22T15:30:00Z'));
   const rows = await t.db('callbacks').orderBy('id').select('status', 'extended');
   expect(rows).toEqual([
     { status: 'missed', extended: false },

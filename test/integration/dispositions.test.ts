@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DispositionError, submitDisposition } from '../../src/engine/dispositions.js';
+import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
+import { DEFAULT_SECOND_CONFIRMATION } from '../../src/domain/campaign/second-confirmation.js';
+import { DispositionError } from '../../src/domain/disposition.js';
+import { PgDispositionLog } from '../../src/store/dispositions.js';
+import { PgAttemptLedger } from '../../src/store/lead-ledger/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
-describe('submitDisposition (real Postgres)', () => {
+describe('dispositions (real Postgres)', () => {
   let t: TestDb;
   let agentId: number;
   let otherAgent: number;
@@ -10,7 +14,11 @@ describe('submitDisposition (real Postgres)', () => {
   const now = new Date('2026-11-24T15:00:00Z');
   let n = 0;
 
-  async function call(): Promise<{ callId: string; leadId: number; phone: string }> {
+  const submitDisposition = (_db: unknown, callId: string, agent: number, body: unknown, at: Date) =>
+    new PgDispositionLog(t.db).submit(callId, agent, body, at);
+
+  /** A call an agent took; its end already applied to the lead (`done`) unless `live`. */
+  async function call(live = false): Promise<{ callId: string; leadId: number; phone: string }> {
     n += 1;
     const phone = `+1555555${String(n).padStart(4, '0')}`;
     const [lead] = await t
@@ -19,7 +27,8 @@ describe('submitDisposition (real Postgres)', () => {
         campaign_id: campaignId,
         phone_e164: phone,
         timezone: 'America/New_York',
-        status: 'dialling',
+        status: live ? 'dialling' : 'done',
+        attempts: 1,
       })
       .returning<{ id: number }[]>('id');
     const callId = `c${campaignId}-l${lead?.id}-a1`;
@@ -142,6 +151,65 @@ describe('submitDisposition (real Postgres)', () => {
     expect(await t.db('callbacks').where({ lead_id: sale.leadId }).first()).toMatchObject({
       kind: 'second-confirmation',
       due_at: new Date('2026-12-22T00:00:00Z'),
+    });
+    // The sale's lead waits for its confirmation call: the hopper claims it when it falls due.
+    expect(await t.db('leads').where({ id: sale.leadId }).first()).toMatchObject({
+      status: 'callback',
+      next_attempt_at: new Date('2026-12-22T00:00:00Z'),
+    });
+  });
+
+  it('a trial sale refuses a trial end in the past, naming the field', async () => {
+    const { callId } = await call();
+    const consent = { firstConfirmation: true, secondConfirmation: true };
+    await expect(
+      submitDisposition(t.db, callId, agentId, { code: 'sale', consent, trialEndsAt: '2026-11-01' }, now),
+    ).rejects.toThrow(/^trialEndsAt: /);
+  });
+
+  it('given while the call is still up: DNC at once; a callback when the call ends', async () => {
+    const ledger = new PgAttemptLedger(t.db, campaignId, {
+      maxAttempts: 3,
+      retry: DEFAULT_RETRY_RULES,
+      secondConfirmation: DEFAULT_SECOND_CONFIRMATION,
+    });
+    const dnc = await call(true);
+    await submitDisposition(t.db, dnc.callId, agentId, { code: 'do-not-call' }, now);
+    expect(await t.db('leads').where({ id: dnc.leadId }).first()).toMatchObject({ status: 'dnc' });
+
+    const cb = await call(true);
+    const at = new Date('2026-11-26T10:00:00Z');
+    await submitDisposition(
+      t.db,
+      cb.callId,
+      agentId,
+      { code: 'callback', callbackAt: at.toISOString() },
+      now,
+    );
+    expect(await t.db('leads').where({ id: cb.leadId }).first()).toMatchObject({ status: 'dialling' });
+    const talked = { leadId: cb.leadId, attempt: 1, abandoned: false, liveAnswer: true, agentId } as const;
+    await ledger.ended({ ...talked, callId: cb.callId, outcome: 'answered' }, now, 'finished');
+    expect(await t.db('leads').where({ id: cb.leadId }).first()).toMatchObject({
+      status: 'callback',
+      next_attempt_at: at,
+    });
+    await ledger.ended(
+      { ...talked, callId: dnc.callId, leadId: dnc.leadId, outcome: 'answered' },
+      now,
+      'finished',
+    );
+    expect(await t.db('leads').where({ id: dnc.leadId }).first()).toMatchObject({ status: 'dnc' });
+
+    const wrong = await call(true);
+    await submitDisposition(t.db, wrong.callId, agentId, { code: 'wrong-party' }, now);
+    await ledger.ended(
+      { ...talked, callId: wrong.callId, leadId: wrong.leadId, outcome: 'answered' },
+      now,
+      'finished',
+    );
+    expect(await t.db('leads').where({ id: wrong.leadId }).first()).toMatchObject({
+      status: 'scheduled',
+      next_attempt_at: new Date(now.getTime() + 86_400_000),
     });
   });
 });

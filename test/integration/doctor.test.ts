@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { explainCampaign } from '../../src/reports/doctor.js';
+import { diagnoseCampaign as explainCampaign } from '../../src/diagnosis/campaign-diagnosis.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { addDnc, addToBlacklist } from '../../src/store/repositories/dnc.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -13,7 +13,7 @@ afterAll(async () => t?.drop());
 // 12:00 in New York, 09:00 in Los Angeles, 00:00 in Shanghai.
 const NOW = new Date('2026-06-10T16:00:00Z');
 
-it('explains which leads are eligible and why the others are not', async () => {
+it('explains which leads are eligible and why the others are not, in the gate’s own words', async () => {
   const c = await createCampaign(t.db, { code: 'doc', name: 'Doctor', purpose: 'marketing', maxAttempts: 3 });
   const other = await createCampaign(t.db, { code: 'doc-2', name: 'Other', purpose: 'marketing' });
   const ny = { campaign_id: c.id, timezone: 'America/New_York' };
@@ -23,7 +23,7 @@ it('explains which leads are eligible and why the others are not', async () => {
     { ...ny, phone_e164: '+12125550003', status: 'done' },
     { ...ny, phone_e164: '+12125550004' }, // DNC marketing
     { ...ny, phone_e164: '+12125550005' }, // blacklist
-    { ...ny, phone_e164: '+12125550006', attempts: 3 },
+    { ...ny, phone_e164: '+12125550006', attempts: 3 }, // three calls made (below)
     { ...ny, phone_e164: '+12125550007', next_attempt_at: new Date(NOW.getTime() + 3_600_000) },
     { ...ny, phone_e164: '+12125550008' }, // contacted by the other campaign
     { campaign_id: c.id, timezone: 'Asia/Shanghai', phone_e164: '+8613800138000' }, // midnight there
@@ -34,6 +34,17 @@ it('explains which leads are eligible and why the others are not', async () => {
     phone_e164: '+12125550008',
     last_contact_at: new Date(NOW.getTime() - 86_400_000),
   });
+  const [spent] = await t.db('leads').where({ phone_e164: '+12125550006' }).pluck<number[]>('id');
+  await t.db('calls').insert(
+    [1, 2, 3].map((attempt) => ({
+      id: `c${c.id}-l${spent}-a${attempt}`,
+      campaign_id: c.id,
+      lead_id: spent,
+      attempt,
+      phone_e164: '+12125550006',
+      reserved_at: new Date(NOW.getTime() - (10 + attempt) * 86_400_000),
+    })),
+  );
   await addDnc(t.db, { phone: '+12125550004', type: 'marketing', source: 'test', actor: 'test' });
   await addToBlacklist(t.db, { phone: '+12125550005', reason: 'complaint', actor: 'test' });
 
@@ -41,7 +52,15 @@ it('explains which leads are eligible and why the others are not', async () => {
   expect(draft).toMatchObject({
     totalLeads: 9,
     eligibleNow: 2,
-    ineligible: { completed: 1, dnc: 1, blacklist: 1, attempts: 1, 'scheduled-later': 1, cap: 1, window: 1 },
+    ineligible: {
+      completed: 1,
+      'dnc:marketing': 1,
+      blacklist: 1,
+      'max-attempts': 1,
+      'scheduled-later': 1,
+      'frequency-cap': 1,
+      'outside-window': 1,
+    },
     windowOpensAt: new Date('2026-06-11T00:00:00Z'),
   });
   expect(draft.problems).toEqual([
@@ -55,12 +74,12 @@ it('explains which leads are eligible and why the others are not', async () => {
 
   // 23:00 in New York, 11:00 in Shanghai.
   const night = await explainCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
-  expect(night).toMatchObject({ eligibleNow: 1, ineligible: { window: 3 } }); // incl. the retry that fell due
+  expect(night).toMatchObject({ eligibleNow: 1, ineligible: { 'outside-window': 3 } }); // incl. the retry that fell due
   await t.db('leads').where({ phone_e164: '+8613800138000' }).update({ status: 'done' });
   const none = await explainCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
   expect(none.eligibleNow).toBe(0);
   expect(none.problems).toEqual([
-    'no lead is eligible now; most are blocked by window (3)',
+    'no lead is eligible now; most are blocked by outside-window (3)',
     'the calling window next opens at 2026-06-11T12:00:00.000Z',
   ]);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatePort } from '../../src/engine/ports.js';
+import type { GatePort } from '../../src/ports/gate.js';
 import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { addDnc, addToBlacklist, removeDnc } from '../../src/store/repositories/dnc.js';

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
 import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 
@@ -18,7 +16,10 @@ describe('HTTP API (real Postgres)', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    ({ app } = engineTestApp(t, 'http'));
+    const made = engineTestApp(t, 'http', { driver: () => new FakePbxDriver() });
+    app = made.app;
+    // As `dialer run` does before serving: the PBX node is connected.
+    await made.pbx();
     const agents = await t
       .db('agents')
       .insert([
@@ -43,11 +44,9 @@ describe('HTTP API (real Postgres)', () => {
       phone_e164: '+15555550300',
       agent_id: agents[0]?.id,
     });
-    const pbx = new FakePbxDriver();
-    await pbx.connect();
     server = buildServer({
       logger: app.logger,
-      registry: new EngineRegistry(app, pbx, new PgComplianceGate(app.db)),
+      registry: app.engines(),
       authenticate: apiKeyLookup([
         { name: 'a1', role: 'agent', agent: 'agent1', sha256: hashKey(keys.agent1) },
         { name: 'a2', role: 'agent', agent: 'agent2', sha256: hashKey(keys.agent2) },

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLeads, returnLeads } from '../../src/store/hopper-feed.js';
+import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
+import { DEFAULT_SECOND_CONFIRMATION } from '../../src/domain/campaign/second-confirmation.js';
+import { nextLead, type LeadState } from '../../src/domain/lead/lifecycle.js';
+import { claimLeads, PgAttemptLedger } from '../../src/store/lead-ledger/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
-/** Lead selection over real Postgres: the hopper's order, and leads given back to their class. */
-describe('claimLeads / returnLeads', () => {
+/** The attempt ledger over real Postgres: the hopper's order, and leads given back to their class. */
+describe('attempt ledger: claim and give back', () => {
   let t: TestDb;
   let campaignId = 0;
   const now = new Date('2026-06-10T16:00:00Z');
@@ -42,6 +45,15 @@ describe('claimLeads / returnLeads', () => {
       { status: 'callback', attempts: 1, next_attempt_at: min(-1) },
       { status: 'callback', attempts: 3, next_attempt_at: min(-2) },
     ]);
+    const before = await t
+      .db('leads')
+      .where({ campaign_id: campaignId })
+      .select<{ id: number; status: LeadState; attempts: number; next_attempt_at: Date | null }[]>(
+        'id',
+        'status',
+        'attempts',
+        'next_attempt_at',
+      );
     const claimed = await claimLeads(t.db, campaignId, 8, now);
     expect(claimed.map((c) => [c.attempt.leadId, c.priority])).toEqual([
       [callbacks[1]?.id, 1],
@@ -55,6 +67,30 @@ describe('claimLeads / returnLeads', () => {
     ]);
     expect(claimed.map((c) => c.attempt.attempt)).toEqual([4, 2, 3, 2, 1, 1, 1, 1]);
     expect(claimed.map((c) => c.attempt.leadId)).not.toContain(later[0]?.id);
+    // The bulk claim is the lifecycle's `claimed`, lead by lead.
+    const after = await t
+      .db('leads')
+      .whereIn(
+        'id',
+        claimed.map((c) => c.attempt.leadId),
+      )
+      .select<{ id: number; status: string; attempts: number; next_attempt_at: Date | null }[]>(
+        'id',
+        'status',
+        'attempts',
+        'next_attempt_at',
+      );
+    for (const row of after) {
+      const was = before.find((b) => b.id === row.id);
+      if (!was) throw new Error(`lead ${row.id} was not there before`);
+      const life = { status: was.status, attempts: was.attempts, nextAttemptAt: was.next_attempt_at };
+      const expected = nextLead(life, { type: 'claimed', at: now });
+      expect({ status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at }).toEqual({
+        status: expected.status,
+        attempts: expected.attempts,
+        nextAttemptAt: expected.nextAttemptAt,
+      });
+    }
     // A second claim never takes the same leads.
     const again = await claimLeads(t.db, campaignId, 100, now);
     const ids = new Set(claimed.map((c) => c.attempt.leadId));
@@ -72,7 +108,15 @@ describe('claimLeads / returnLeads', () => {
     // Everything else was claimed above; these three are next.
     const claimed = (await claimLeads(t.db, campaignId, 10, now)).filter((c) => mine.has(c.attempt.leadId));
     expect(claimed).toHaveLength(3);
-    await returnLeads(t.db, [fresh?.id ?? 0, retry?.id ?? 0, cb?.id ?? 0], now);
+    const ledger = new PgAttemptLedger(t.db, campaignId, {
+      maxAttempts: 5,
+      retry: DEFAULT_RETRY_RULES,
+      secondConfirmation: DEFAULT_SECOND_CONFIRMATION,
+    });
+    await ledger.returned(
+      claimed.map((c) => c.attempt),
+      now,
+    );
     const rows = await t
       .db('leads')
       .whereIn('id', [fresh?.id ?? 0, retry?.id ?? 0, cb?.id ?? 0])

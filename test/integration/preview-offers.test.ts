@@ -1,10 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreviewRecord } from '../../src/engine/preview-ports.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { OfferView } from '../../src/domain/preview/offer.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
-import { strandedAttempts } from '../../src/store/hopper-feed.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
+import { strandedAttempts } from '../../src/store/lead-ledger/index.js';
 import { PgOfferStore } from '../../src/store/preview-offers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
@@ -174,26 +172,24 @@ describe('preview offers (real Postgres and Redis)', () => {
     await new Promise((r) => worker.once('exit', r));
 
     // The next process: agent1 comes back, agent2 does not, agent3 is new.
-    const { app } = engineTestApp(t, 'pv-restart', { prefix });
-    const pbx = new FakePbxDriver();
-    await pbx.connect();
-    const registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+    const { app } = engineTestApp(t, 'pv-restart', { prefix, driver: () => new FakePbxDriver() });
+    const registry = app.engines();
     try {
       await registry.start(c);
       await registry.login('agent3', c);
       await registry.login('agent1', c);
       const desk = async (u: string) => registry.previewDesk(u);
-      const offerFor = async (u: string, waitMs: number): Promise<PreviewRecord | null> => {
+      const offerFor = async (u: string, waitMs: number): Promise<OfferView | null> => {
         const { desk: d, agentId } = await desk(u);
         return (await d.current(agentId, waitMs)).offer;
       };
-      let back: PreviewRecord | null = null;
+      let back: OfferView | null = null;
       for (let i = 0; i < 15 && !back; i++) back = await offerFor('agent1', 1_000);
       expect(back?.offerId).toBe(kept?.id);
       expect(back?.callId).toBe(kept?.call_id);
       // agent2's lead is kept for agent2 a while: agent3 gets nothing yet.
       expect(await offerFor('agent3', 0)).toBeNull();
-      let handedOn: PreviewRecord | null = null;
+      let handedOn: OfferView | null = null;
       for (let i = 0; i < 20 && !handedOn; i++) handedOn = await offerFor('agent3', 1_000);
       expect(handedOn?.lead.id).toBe(away?.lead_id);
       // Its attempt was given back, so it is offered under the same attempt id.
@@ -213,7 +209,6 @@ describe('preview offers (real Postgres and Redis)', () => {
       expect(await t.db('calls').where({ campaign_id: c }).count({ n: '*' })).toEqual([{ n: 0 }]);
     } finally {
       await registry.stopAll(2_000);
-      await pbx.close();
       await app.close();
     }
     // A clean stop gives every open offer back.

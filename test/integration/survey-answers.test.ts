@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/composition/system-clock.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,18 +92,19 @@ describe('survey answers on Postgres', () => {
         campaignId,
         wrapUpSec: 1,
         loginTimeoutSec: 5,
+        clock: systemClock,
       }),
       calls: new CallRepository(t.db),
       recordings: new RecordingRepository(t.db),
-      archiver: new RecordingArchiver(recordingsRoot, logger),
+      archive: new RecordingArchiver(recordingsRoot, logger),
       logger,
-      now: Date.now,
+      clock: systemClock,
     };
     const row = (await t.db('campaigns').where({ id: campaignId }).first()) as {
       settings: Record<string, unknown>;
     };
     const agentless = agentlessPlan(
-      { pbx, surveys: new SurveyRepository(t.db), logger, now: Date.now },
+      { pbx, surveys: new SurveyRepository(t.db), logger, clock: systemClock },
       campaignId,
       row.settings,
     );

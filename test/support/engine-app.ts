@@ -3,19 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import type { TestDb } from './db.js';
 
 /**
  * An App for engine tests: the lab's config (embedded defaults) pointed at a per-file test
- * database, a random Redis prefix and a temporary recordings root.
+ * database, a random Redis prefix and a temporary recordings root. `driver` builds the PBX
+ * driver of every node (a test's own ARI app name, the fake); `pbx()` connects and returns it.
  */
-export function engineTestApp(
+export function engineTestApp<D extends PbxDriver = PbxDriver>(
   t: Pick<TestDb, 'url'>,
   name: string,
   /** A shared Redis prefix (several processes on one campaign) and config parts to replace. */
-  options: { prefix?: string; config?: Partial<Config> } = {},
-): { app: App; recordingsRoot: string; prefix: string } {
+  options: { prefix?: string; config?: Partial<Config>; driver?: (logger: Logger) => D } = {},
+): { app: App; recordingsRoot: string; prefix: string; pbx: () => Promise<D> } {
   const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-rec-'));
   const prefix = options.prefix ?? `test-${name}-${Date.now().toString(36)}`;
   const base = loadConfig({ env: {}, file: undefined, cwd: process.cwd() });
@@ -28,5 +30,12 @@ export function engineTestApp(
     ...options.config,
   };
   const logger = createLogger({ level: process.env['DIALER_TEST_LOG'] ?? 'warn', name });
-  return { app: createApp(config, { logger }), recordingsRoot, prefix };
+  let built: D | undefined;
+  const make = options.driver;
+  const app = createApp(config, {
+    logger,
+    drivers: make ? (_node, log) => (built ??= make(log)) : undefined,
+  });
+  const node = config.pbx.nodes[0]?.name ?? 'lab';
+  return { app, recordingsRoot, prefix, pbx: () => app.pbx.connected(node) as Promise<D> };
 }

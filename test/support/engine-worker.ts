@@ -5,10 +5,8 @@
  */
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startCampaignEngine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { labSettings } from './lab.js';
 
 interface WorkerSettings {
@@ -28,17 +26,18 @@ const app = createApp(
     database: { url: w.dbUrl },
     redis: { ...base.redis, prefix: w.prefix },
   },
-  { logger: createLogger({ level: 'warn', name: w.name }) },
+  {
+    logger: createLogger({ level: 'warn', name: w.name }),
+    drivers: (_node, logger) =>
+      new AriDriver({ ...labSettings().ari, app: `${w.name}-${process.pid}` }, logger),
+  },
 );
-const pbx = new AriDriver({ ...labSettings().ari, app: `${w.name}-${process.pid}` }, app.logger);
-await pbx.connect();
-const engine = await startCampaignEngine(app, pbx, w.campaignId, new PgComplianceGate(app.db));
+const engine = await app.engines().start(w.campaignId);
 await engine.agents.login(w.agent);
 console.log('READY');
 process.once('SIGTERM', () => {
   void (async () => {
     await engine.stop(5_000);
-    await pbx.close();
     await app.close();
     process.exit(0);
   })();

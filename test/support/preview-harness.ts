@@ -1,15 +1,13 @@
 import { expect } from 'vitest';
-import type { PreviewRecord } from '../../src/engine/preview-ports.js';
-import { EngineRegistry } from '../../src/engine/registry.js';
+import type { OfferView } from '../../src/domain/preview/offer.js';
 import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { createTestDb, type TestDb } from './db.js';
 import { engineTestApp } from './engine-app.js';
 
-export type OfferReply = { offer: PreviewRecord | null; agentState: string };
+export type OfferReply = { offer: OfferView | null; agentState: string };
 
 /**
  * The preview desk for integration tests: a fresh database, the engine on the fake PBX (the
@@ -19,11 +17,12 @@ export type OfferReply = { offer: PreviewRecord | null; agentState: string };
  */
 export async function startPreviewHarness(name: string) {
   const t: TestDb = await createTestDb();
-  const { app } = engineTestApp(t, name, {
+  const made = engineTestApp(t, name, {
     config: { trunks: [{ name: 'lab-carrier', node: 'lab', dial: 'lab/{number}', maxChannels: 10, cps: 5 }] },
+    driver: () => new FakePbxDriver(),
   });
-  const pbx = new FakePbxDriver();
-  await pbx.connect();
+  const app = made.app;
+  const pbx = await made.pbx();
   const agentIds: Record<string, number> = {};
   const keys: Record<string, string> = { sup: 'k-sup' };
   for (const i of [1, 2, 3]) {
@@ -34,7 +33,7 @@ export async function startPreviewHarness(name: string) {
     agentIds[`agent${i}`] = row?.id ?? 0;
     keys[`agent${i}`] = `k-agent-${i}`;
   }
-  const registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+  const registry = app.engines();
   const server = buildServer({
     logger: app.logger,
     registry,

@@ -4,9 +4,7 @@
  * holds an offer stored in Postgres. The test then kills it with SIGKILL. Settings come as JSON
  * in DIALER_WORKER (name, database URL, Redis prefix, campaign, agent usernames).
  */
-import { EngineRegistry } from '../../src/engine/registry.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
-import { PgComplianceGate } from '../../src/store/gate-facts.js';
 import { engineTestApp } from './engine-app.js';
 
 interface WorkerSettings {
@@ -18,10 +16,11 @@ interface WorkerSettings {
 }
 
 const w = JSON.parse(process.env['DIALER_WORKER'] ?? '{}') as WorkerSettings;
-const { app } = engineTestApp({ url: w.dbUrl }, w.name, { prefix: w.prefix });
-const pbx = new FakePbxDriver();
-await pbx.connect();
-const registry = new EngineRegistry(app, pbx, new PgComplianceGate(app.db));
+const { app } = engineTestApp({ url: w.dbUrl }, w.name, {
+  prefix: w.prefix,
+  driver: () => new FakePbxDriver(),
+});
+const registry = app.engines();
 await registry.start(w.campaignId);
 for (const a of w.agents) await registry.login(a, w.campaignId);
 for (;;) {

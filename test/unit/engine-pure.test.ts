@@ -1,16 +1,19 @@
 import { blockingDncType, CAMPAIGN_PURPOSES, dncTypeForRequest } from '../../src/domain/campaign/purpose.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
-import { nextLeadStep, nextLeadStepWithCallback } from '../../src/engine/lead-outcomes.js';
-import type { AttemptResult } from '../../src/engine/ports.js';
+import type { AttemptResult } from '../../src/domain/attempt.js';
+import { leadStepAfter, nextLeadStep } from '../support/lead-step.js';
 import { archivePath } from '../../src/recordings/archiver.js';
 import { wavDurationSec } from '../../src/recordings/wav.js';
 
 const at = new Date('2026-11-24T10:00:00Z');
 const inMin = (m: number) => new Date(at.getTime() + m * 60_000);
-type R = Pick<AttemptResult, 'outcome' | 'abandoned' | 'agentId' | 'nextEligibleAt' | 'gateReason'>;
+type R = Pick<AttemptResult, 'outcome' | 'abandoned' | 'agentId'> & {
+  nextEligibleAt?: Date;
+  gateReason?: string;
+};
 
-describe('nextLeadStep', () => {
+describe('the lead after one attempt (lifecycle: finished / refused-by-gate)', () => {
   const cases: [string, R, number, ReturnType<typeof nextLeadStep>][] = [
     [
       'talked to an agent → done',
@@ -96,13 +99,13 @@ function wav(dataBytes: number, byteRate: number, declared = dataBytes): Buffer 
   return h;
 }
 
-describe('nextLeadStepWithCallback', () => {
+describe('the lead and its due callback after one attempt', () => {
   const at = new Date('2026-06-10T15:00:00Z');
   const cb = { kind: 'callback' as const, dueAt: at, trialEndsAt: null };
-  const r = (over: Partial<AttemptResult>) => ({ outcome: 'no-answer' as const, abandoned: false, ...over });
+  const r = (over: Partial<R>): R => ({ outcome: 'no-answer' as const, abandoned: false, ...over });
   it.each([
-    ['no answer: still a callback, at the retry time', r({}), 'callback', 'retry'],
-    ['busy: still a callback', r({ outcome: 'busy' }), 'callback', 'retry'],
+    ['no answer: still a callback, at the retry time', r({}), 'callback', 'pending'],
+    ['busy: still a callback', r({ outcome: 'busy' }), 'callback', 'pending'],
     [
       'reached by an agent: done, callback complete',
       r({ outcome: 'answered', agentId: 7 }),
@@ -113,7 +116,7 @@ describe('nextLeadStepWithCallback', () => {
       'abandoned: not reached, still a callback',
       r({ outcome: 'answered', abandoned: true }),
       'callback',
-      'retry',
+      'pending',
     ],
     [
       'invalid number: the lead is invalid, the callback missed',
@@ -125,7 +128,7 @@ describe('nextLeadStepWithCallback', () => {
       'refused (window): kept as a callback',
       r({ outcome: 'not-dialled', gateReason: 'outside-window' }),
       'callback',
-      'keep',
+      'pending',
     ],
     [
       'refused (blacklist): the lead is blocked, the callback missed',
@@ -134,8 +137,10 @@ describe('nextLeadStepWithCallback', () => {
       'missed',
     ],
   ] as const)('%s', (_name, result, leadStatus, callbackKind) => {
-    const step = nextLeadStepWithCallback(result, cb, 1, 5, DEFAULT_RETRY_RULES, at);
-    expect([step.lead.status, step.callback.kind]).toEqual([leadStatus, callbackKind]);
+    const step = leadStepAfter(result, 1, 5, DEFAULT_RETRY_RULES, at, cb);
+    // Kept or retried: the scheduled call stays pending (no effect on it).
+    const effect = step.scheduledCall?.kind ?? (step.status === 'callback' ? 'pending' : 'none');
+    expect([step.status, effect]).toEqual([leadStatus, callbackKind]);
   });
 });
 

@@ -5,7 +5,7 @@ import { decideRetry, DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retr
 import { campaignRules, parseCampaignInput } from '../../src/domain/campaign/settings.js';
 import { nextQuestion, surveySchema } from '../../src/domain/campaign/survey.js';
 import { answerResultOf } from '../../src/engine/agentless-flow.js';
-import { nextLeadStep } from '../../src/engine/lead-outcomes.js';
+import { nextLeadStep } from '../support/lead-step.js';
 
 const base = { code: 'rating-2026', name: 'Rating', purpose: 'survey', dialMode: 'agentless' };
 const question = { key: 'q1', prompt: 'sound:hello-world', valid: ['1', '2'] };

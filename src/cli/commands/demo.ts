@@ -3,9 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { formatSummary, runDemo } from '../../demo/run-demo.js';
-import { createPbxDriver } from '../../pbx/create-driver.js';
 import { migrateLatest } from '../../store/db.js';
-import { PgComplianceGate } from '../../store/gate-facts.js';
 import { ensureDatabase } from './migrate.js';
 
 const LAB_SCRIPT = fileURLToPath(new URL('../../../scripts/lab/lab.sh', import.meta.url));
@@ -42,23 +40,15 @@ export function registerDemoCommand(program: Command, getApp: () => Promise<App>
       if (app.config.log.level === 'info') app.logger.level = 'warn';
       await ensureDatabase(app.config.database.url);
       await migrateLatest(app.db);
-      const node = app.config.pbx.nodes[0];
-      if (!node) throw new Error('no PBX node configured');
-      const pbx = createPbxDriver(node, app.logger);
-      await pbx.connect();
-      try {
-        console.log(`Dialling for ${o.seconds} s: ${o.agents} agents, ${o.leads} leads, ${o.mode} …`);
-        const result = await runDemo(app, pbx, new PgComplianceGate(app.db), {
-          seconds: Number(o.seconds),
-          agents: Number(o.agents),
-          leads: Number(o.leads),
-          mode: o.mode,
-          seed: Number(o.seed),
-          onProgress: (line) => console.log(`  ${line}`),
-        });
-        console.log(`\n${formatSummary(result, app.config.recordings.root)}`);
-      } finally {
-        await pbx.close();
-      }
+      console.log(`Dialling for ${o.seconds} s: ${o.agents} agents, ${o.leads} leads, ${o.mode} …`);
+      const result = await runDemo(app, {
+        seconds: Number(o.seconds),
+        agents: Number(o.agents),
+        leads: Number(o.leads),
+        mode: o.mode,
+        seed: Number(o.seed),
+        onProgress: (line) => console.log(`  ${line}`),
+      });
+      console.log(`\n${formatSummary(result, app.config.recordings.root)}`);
     });
 }

@@ -1,19 +1,28 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
-import { explainCampaign, type CampaignDiagnosis } from '../../reports/doctor.js';
+import { diagnoseCampaign, type CampaignDiagnosis } from '../../diagnosis/campaign-diagnosis.js';
 
+/** The compliance gate's reasons (domain/compliance/gate.ts) and the lifecycle's, for people. */
 const LABELS: Record<string, string> = {
-  completed: 'finished (done, DNC, invalid)',
+  completed: 'finished (done, DNC, invalid, blocked)',
   'in-progress': 'being dialled now',
   blacklist: 'blacklisted',
-  dnc: 'on the DNC list for this purpose',
-  attempts: 'out of attempts',
+  'max-attempts': 'out of attempts',
   'not-in-trial-sample': 'waiting for the trial to end',
-  cap: 'contacted recently by a same-purpose campaign (frequency cap)',
-  'scheduled-later': 'retry or callback scheduled later',
-  'abandon-block': 'abandoned < 72 h ago',
-  window: 'outside the calling window',
+  'frequency-cap': 'contacted recently by a same-purpose campaign (frequency cap)',
+  'scheduled-later': 'retry scheduled later',
+  'callback-later': 'callback or second confirmation scheduled later',
+  'abandon-block': 'abandoned recently (no repeat without a live agent)',
+  'max-attempts-day': 'out of attempts for today',
+  'callee-limit': 'called too often recently (per-callee limit)',
+  'outside-window': 'outside the calling window',
+  'window-never-opens': 'the calling window never opens',
 };
+
+function label(reason: string): string {
+  if (reason.startsWith('dnc:')) return `on the DNC list (${reason.slice(4)})`;
+  return LABELS[reason] ?? reason;
+}
 
 export function formatDiagnosis(d: CampaignDiagnosis): string {
   const c = d.campaign;
@@ -21,8 +30,8 @@ export function formatDiagnosis(d: CampaignDiagnosis): string {
     `campaign ${c.code} (#${c.id}) "${c.name}": ${c.status}, ${c.purpose}, ${c.dialMode}`,
     `leads: ${d.totalLeads} total, ${d.eligibleNow} eligible now (${d.at.toISOString()})`,
   ];
-  for (const [reason, n] of Object.entries(d.ineligible).sort((a, b) => b[1] - a[1])) {
-    lines.push(`  ${String(n).padStart(9)}  ${LABELS[reason] ?? reason}`);
+  for (const [reason, n = 0] of Object.entries(d.ineligible).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
+    lines.push(`  ${String(n).padStart(9)}  ${label(reason)}`);
   }
   const e = d.engine;
   const show = (v: number | boolean | undefined) =>
@@ -44,7 +53,7 @@ export function registerDoctorCommand(program: Command, getApp: () => Promise<Ap
     .option('--json', 'print JSON')
     .action(async (campaign: string, o: { json?: boolean }) => {
       const app = await getApp();
-      const d = await explainCampaign(app.db, campaign, new Date());
+      const d = await diagnoseCampaign(app.db, campaign, new Date());
       console.log(o.json ? JSON.stringify(d, null, 2) : formatDiagnosis(d));
     });
 }

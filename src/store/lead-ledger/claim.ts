@@ -1,12 +1,7 @@
 import type { Knex } from 'knex';
-import { attemptId } from '../domain/attempt-id.js';
-import type { DialAttempt } from '../engine/ports.js';
-
-export interface ClaimedAttempt {
-  attempt: DialAttempt;
-  /** 1 = callback due, 2 = retry due, 3 = fresh lead (BullMQ: lower first). */
-  priority: number;
-}
+import type { ClaimedAttempt, DialAttempt } from '../../domain/attempt.js';
+import { attemptId } from '../../domain/attempt-id.js';
+import type { CLAIMABLE_STATES } from '../../domain/lead/lifecycle.js';
 
 interface ClaimRow {
   id: number;
@@ -38,35 +33,44 @@ function toAttempt(
   return attempt;
 }
 
-/** The hopper's classes, in the order they are claimed; each reads the head of its own index. */
-const CLASSES = [
+/**
+ * The hopper's classes — the lifecycle's claimable states — in the order they are claimed; each
+ * reads the head of its own index.
+ */
+const CLASSES: readonly {
+  state: (typeof CLAIMABLE_STATES)[number];
+  priority: number;
+  where: string;
+  order: string;
+}[] = [
   {
-    name: 'callback',
+    state: 'callback',
     priority: 1,
     where: `status = 'callback' and next_attempt_at <= :now`,
     order: 'next_attempt_at, id',
   },
   {
-    name: 'retry',
+    state: 'scheduled',
     priority: 2,
     where: `status = 'scheduled' and next_attempt_at <= :now`,
     order: 'next_attempt_at, id',
   },
   {
-    name: 'fresh',
+    state: 'new',
     priority: 3,
     where: `status = 'new' and (next_attempt_at is null or next_attempt_at <= :now)`,
     order: 'priority, id',
   },
-] as const;
+];
 
 /**
  * Moves up to `limit` eligible leads of a campaign into the hopper, in the hopper's order: due
  * callbacks first (earliest due first), then due retries, then fresh leads (by list priority).
- * Each class is one statement that marks its leads `dialling` and gives each its next attempt
- * number, with SKIP LOCKED so two feeders never claim the same lead; each reads only the head of
- * its partial index (`leads_due_idx`, `leads_fresh_idx`), so the cost does not grow with the
- * size of the list.
+ * Each class is one statement that applies the lifecycle's `claimed` to its leads in bulk —
+ * status `dialling`, the next attempt number (test/integration/lead-ledger.test.ts holds it to
+ * `nextLead`) — with SKIP LOCKED so two feeders never claim the same lead; each reads only the
+ * head of its partial index (`leads_due_idx`, `leads_fresh_idx`), so the cost does not grow with
+ * the size of the list.
  */
 export async function claimLeads(
   db: Knex,
@@ -130,31 +134,3 @@ export async function strandedAttempts(
     .map((r) => ({ attempt: toAttempt(campaignId, r), priority: 2 }))
     .filter((c) => !inFlight.has(c.attempt.callId));
 }
-
-/**
- * Puts queued-but-undialled leads back (campaign paused/stopped): their attempt is returned, and
- * the lead goes back to the class it came from — a `callback` when it has a pending scheduled
- * call, `new` when it had never been dialled, else a retry due now.
- */
-export async function returnLeads(db: Knex, leadIds: number[], now: Date): Promise<void> {
-  if (leadIds.length === 0) return;
-  await db('leads as l')
-    .whereIn('l.id', leadIds)
-    .where({ 'l.status': 'dialling' })
-    .update({
-      status: db.raw(RETURNED_STATUS_SQL),
-      next_attempt_at: db.raw(
-        `case when (${RETURNED_STATUS_SQL}) = 'scheduled'
-        then coalesce(l.next_attempt_at, ?) else l.next_attempt_at end`,
-        [now],
-      ),
-      attempts: db.raw('greatest(l.attempts - 1, 0)'),
-      updated_at: now,
-    });
-}
-
-/** The status a claimed lead returns to when its attempt is given back (SQL over `leads l`). */
-export const RETURNED_STATUS_SQL = `case
-    when exists (select 1 from callbacks cb where cb.lead_id = l.id and cb.status = 'pending') then 'callback'
-    when l.attempts <= 1 then 'new'
-    else 'scheduled' end`;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { AgentState } from '../../domain/agent-state.js';
+import type { AgentDirectory, AgentStateSink } from '../../ports/agents.js';
 
 export interface AgentRow {
   id: number;
@@ -9,7 +10,7 @@ export interface AgentRow {
   sip_endpoint: string | null;
 }
 
-export class AgentRepository {
+export class AgentRepository implements AgentStateSink, AgentDirectory {
   constructor(private readonly db: Knex) {}
 
   async byUsername(username: string): Promise<AgentRow | undefined> {

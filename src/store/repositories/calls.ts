@@ -1,38 +1,13 @@
 import type { Knex } from 'knex';
 import type { CallOutcome } from '../../domain/call-outcome.js';
+import type { PacerObservation } from '../../pacing/types.js';
+import type { CallHistory, CallLog, CallPatch, NewCallRow, OpenCall } from '../../ports/call-log.js';
+import { loadPacerHistory } from '../pacer-history.js';
 
-export interface NewCallRow {
-  id: string;
-  campaign_id: number;
-  lead_id: number;
-  attempt: number;
-  phone_e164: string;
-  trunk: string;
-  pbx_node: string;
-  caller_id?: string | null;
-  agent_id?: number | null;
-}
+export type { CallPatch, NewCallRow } from '../../ports/call-log.js';
 
-export interface CallPatch {
-  originated_at?: Date;
-  ringing_at?: Date;
-  answered_at?: Date;
-  amd_at?: Date;
-  bridged_at?: Date;
-  ended_at?: Date;
-  outcome?: CallOutcome;
-  hangup_cause?: number;
-  hangup_cause_text?: string;
-  sip_status?: number | null;
-  amd_result?: string;
-  amd_detail?: string;
-  agent_id?: number | null;
-  abandoned?: boolean;
-  id_message_at?: Date;
-  failure?: string;
-}
-
-export class CallRepository {
+/** The `calls` table: one row per dial attempt, written as the call goes. */
+export class CallRepository implements CallLog, CallHistory {
   constructor(private readonly db: Knex) {}
 
   /**
@@ -46,5 +21,52 @@ export class CallRepository {
 
   async update(id: string, patch: CallPatch): Promise<void> {
     await this.db('calls').where({ id }).update(patch);
+  }
+
+  async open(campaignId: number): Promise<OpenCall[]> {
+    const rows = await this.db('calls').where({ campaign_id: campaignId }).whereNull('ended_at').select<
+      {
+        id: string;
+        lead_id: number;
+        attempt: number;
+        answered_at: Date | null;
+        bridged_at: Date | null;
+        agent_id: number | null;
+      }[]
+    >('id', 'lead_id', 'attempt', 'answered_at', 'bridged_at', 'agent_id');
+    return rows.map((r) => ({
+      id: r.id,
+      leadId: r.lead_id,
+      attempt: r.attempt,
+      answeredAt: r.answered_at,
+      bridgedAt: r.bridged_at,
+      agentId: r.agent_id,
+    }));
+  }
+
+  async endLost(id: string, outcome: CallOutcome, at: Date, failure: string): Promise<boolean> {
+    const n = await this.db('calls')
+      .where({ id })
+      .whereNull('ended_at')
+      .update({ ended_at: at, outcome, failure });
+    return n === 1;
+  }
+
+  async liveAnswers(campaignId: number, since: Date): Promise<{ at: Date; abandoned: boolean }[]> {
+    const rows = await this.db('calls')
+      .where({ campaign_id: campaignId })
+      .whereNotNull('answered_at')
+      .andWhere('answered_at', '>=', since)
+      .andWhereRaw(`coalesce(outcome, '') <> 'machine'`)
+      .orderBy('answered_at')
+      .select<{ answered_at: Date; abandoned: boolean }[]>('answered_at', 'abandoned');
+    return rows.map((r) => ({ at: r.answered_at, abandoned: r.abandoned }));
+  }
+
+  pacerObservations(
+    campaignId: number,
+    options: { since: Date; limit: number; wrapSeconds: number },
+  ): Promise<PacerObservation[]> {
+    return loadPacerHistory(this.db, campaignId, options);
   }
 }

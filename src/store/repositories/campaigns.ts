@@ -12,6 +12,8 @@ import {
   type CampaignRules,
   parseCampaignInput,
 } from '../../domain/campaign/settings.js';
+import type { CampaignCatalog, CampaignRow } from '../../ports/campaigns.js';
+import { markTrialSample } from '../lead-ledger/index.js';
 
 /** The campaign columns this module reads. */
 export interface CampaignRecord {
@@ -39,6 +41,7 @@ const RULE_KEYS = [
   'calleeLimits',
   'abandonBlockHours',
   'trialSampleSize',
+  'secondConfirmation',
 ] as const;
 
 /** Rules of a stored campaign: columns plus the rule keys of `settings`, profile defaults applied. */
@@ -61,6 +64,15 @@ export async function findCampaign(db: Knex, idOrCode: string | number): Promise
   if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) q.where({ id: Number(idOrCode) });
   else q.where({ code: idOrCode });
   return (await q.first()) as CampaignRecord | undefined;
+}
+
+/** The campaigns as the engine looks them up. */
+export class PgCampaignCatalog implements CampaignCatalog {
+  constructor(private readonly db: Knex) {}
+
+  async find(idOrCode: number | string): Promise<CampaignRow | undefined> {
+    return (await findCampaign(this.db, idOrCode)) as CampaignRow | undefined;
+  }
 }
 
 export async function getCampaign(db: Knex, idOrCode: string | number): Promise<CampaignRecord> {
@@ -166,12 +178,7 @@ export async function changeStatus(
     if (!c) throw new Error(`no campaign ${campaignId}`);
     const to = await setStatus(trx, c, action);
     if (action === 'start-trial') {
-      const n = rulesOf(c).trialSampleSize;
-      await trx.raw(
-        `update leads set trial_sample = true where id in (
-           select id from leads where campaign_id = ? and status = 'new' order by random() limit ?)`,
-        [campaignId, n],
-      );
+      await markTrialSample(trx, campaignId, rulesOf(c).trialSampleSize);
     }
     return to;
   });

@@ -1,19 +1,10 @@
 import type { Knex } from 'knex';
+import type { ArchivedRecording, RecordingLog } from '../../ports/recordings.js';
 
-export interface ArchivedRecording {
-  path: string;
-  sha256: string;
-  bytes: number;
-  durationSec: number;
-}
+export { NOT_STARTED, type ArchivedRecording } from '../../ports/recordings.js';
 
-/**
- * Failure text of a recording that never started because the call had already ended: there is
- * nothing in the PBX to fetch, so recovery leaves it alone (it is reported, not retried).
- */
-export const NOT_STARTED = 'not started:';
-
-export class RecordingRepository {
+/** The `recordings` table: one row per recording of a call. */
+export class RecordingRepository implements RecordingLog {
   constructor(private readonly db: Knex) {}
 
   async started(callId: string, pbxName: string): Promise<void> {

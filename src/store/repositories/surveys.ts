@@ -1,23 +1,11 @@
 import type { Knex } from 'knex';
-import type { AnswerKind, SurveyStatus } from '../../domain/campaign/survey-machine.js';
+import type { SurveyStatus } from '../../domain/campaign/survey-machine.js';
+import type { StoredAnswer, SurveyCallRef, SurveyLog } from '../../ports/surveys.js';
 
-/** Which call an answer belongs to. */
-export interface SurveyCallRef {
-  callId: string;
-  campaignId: number;
-  leadId: number;
-}
-
-export interface StoredAnswer {
-  question: string;
-  digit: string | null;
-  kind: AnswerKind;
-  attempt: number;
-  at: Date;
-}
+export type { StoredAnswer, SurveyCallRef } from '../../ports/surveys.js';
 
 /** Survey results in Postgres: a row per answered agentless call and a row per key or silence. */
-export class SurveyRepository {
+export class SurveyRepository implements SurveyLog {
   constructor(private readonly db: Knex) {}
 
   async started(ref: SurveyCallRef, at: Date): Promise<void> {

@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Config } from '../config/load.js';
+import { campaignPlan } from '../engine/campaign-plan.js';
+import { startCampaignEngine, type CampaignEngine } from '../engine/campaign-engine.js';
+import { TrunkLimiter } from '../engine/trunk-limiter.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Pacer } from '../pacing/types.js';
+import type { CampaignCatalog } from '../ports/campaigns.js';
+import type { Clock } from '../ports/clock.js';
+import type { GatePort } from '../ports/gate.js';
+import { Hopper } from '../queues/hopper.js';
+import { Lease } from '../queues/lease.js';
+import { RecordingArchiver } from '../recordings/archiver.js';
+import { PgRecordingRecovery } from '../recordings/recovery.js';
+import { PgAttemptLedger } from '../store/lead-ledger/index.js';
+import { PgOfferViews } from '../store/offer-view.js';
+import { PgOfferStore } from '../store/preview-offers.js';
+import { AgentRepository } from '../store/repositories/agents.js';
+import { CallRepository } from '../store/repositories/calls.js';
+import { rulesOf } from '../store/repositories/campaigns.js';
+import { RecordingRepository } from '../store/repositories/recordings.js';
+import { SurveyRepository } from '../store/repositories/surveys.js';
+import type { PbxNodes } from './pbx-nodes.js';
+
+/** What the campaign factory builds from: the app's shared parts. */
+export interface CampaignFactoryDeps {
+  config: Config;
+  logger: Logger;
+  db: Knex;
+  redis(): Redis;
+  pbx: PbxNodes;
+  gate: GatePort;
+  campaigns: CampaignCatalog;
+  clock: Clock;
+  metrics?: Metrics;
+}
+
+/** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
+export function campaignEngineFactory(
+  d: CampaignFactoryDeps,
+): (campaignId: number, options: { pacer?: Pacer }) => Promise<CampaignEngine> {
+  return async (campaignId, options) => {
+    const row = await d.campaigns.find(campaignId);
+    if (!row) throw new Error(`campaign ${campaignId} does not exist`);
+    const plan = campaignPlan(row, d.config);
+    const trunk = d.config.trunks.find((t) => t.name === plan.trunk);
+    if (!trunk) throw new Error(`trunk ${plan.trunk} is not configured`);
+    const rules = rulesOf(row);
+    const logger = d.logger.child({ campaign: row.code });
+    const pbx = await d.pbx.connected(trunk.node);
+    const redis = d.redis();
+    const prefix = d.config.redis.prefix;
+    const owner = `${d.config.instance.name}@${hostname()}:${process.pid}`;
+    const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held) =>
+      logger.info({ held }, held ? 'took the campaign lease' : 'lost the campaign lease'),
+    );
+    const now = () => d.clock.now();
+    const archive = new RecordingArchiver(d.config.recordings.root, logger);
+    const calls = new CallRepository(d.db);
+    return startCampaignEngine(row, plan, {
+      pbx,
+      calls,
+      history: calls,
+      recordings: new RecordingRepository(d.db),
+      archive,
+      recovery: new PgRecordingRecovery(d.db, archive, logger),
+      agentStates: new AgentRepository(d.db),
+      surveys: new SurveyRepository(d.db),
+      hopper: new Hopper(redis, campaignId, prefix),
+      lease,
+      trunk: new TrunkLimiter(trunk.name, trunk.maxChannels, trunk.cps, now),
+      gate: d.gate,
+      ledger: new PgAttemptLedger(d.db, campaignId, rules, logger),
+      offers: row.dial_mode === 'preview' ? new PgOfferStore(d.db) : undefined,
+      views: row.dial_mode === 'preview' ? new PgOfferViews(d.db) : undefined,
+      logger,
+      clock: d.clock,
+      metrics: d.metrics,
+      pacer: options.pacer,
+    });
+  };
+}

@@ -1,0 +1,16 @@
+/** Something an action names does not exist here (a campaign, an agent, a session). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** An error of a preview action, with the HTTP status it maps to. */
+export class PreviewError extends Error {
+  override readonly name = 'PreviewError';
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 | 503,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

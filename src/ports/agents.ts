@@ -1,0 +1,27 @@
+import type { AgentState } from '../domain/agent-state.js';
+
+/** Where agent state changes are stored (agent_state_events); reports and pacing read them. */
+export interface AgentStateSink {
+  startSession(agentId: number, endpoint: string, pbxCallId: string, bridgeId: string): Promise<number>;
+  endSession(sessionId: number, reason: string): Promise<void>;
+  recordState(e: {
+    agentId: number;
+    sessionId?: number;
+    state: AgentState;
+    pauseCode?: string;
+    campaignId?: number;
+    callId?: string;
+    at: Date;
+  }): Promise<void>;
+}
+
+export interface AgentAccount {
+  id: number;
+  username: string;
+  sip_endpoint: string | null;
+}
+
+/** The agents' accounts (store/repositories/agents.ts). */
+export interface AgentDirectory {
+  byUsername(username: string): Promise<AgentAccount | undefined>;
+}

@@ -1,0 +1,40 @@
+import type { CampaignStatus } from '../domain/campaign/lifecycle.js';
+
+/**
+ * Why a lead cannot be dialled right now: its life has ended (`completed`), it is being dialled
+ * (`in-progress`), or the reason the compliance gate gives (domain/compliance/gate.ts).
+ */
+export type IneligibleReason = 'completed' | 'in-progress' | (string & {});
+
+/** What only the running engine knows; the diagnosis reports them when given. */
+export interface EngineFacts {
+  readyAgents?: number;
+  /** Free channels on the campaign's trunk. */
+  trunkFreeChannels?: number;
+  pbxHealthy?: boolean;
+}
+
+export interface CampaignDiagnosis {
+  campaign: {
+    id: number;
+    code: string;
+    name: string;
+    status: CampaignStatus;
+    purpose: string;
+    dialMode: string;
+  };
+  at: Date;
+  totalLeads: number;
+  eligibleNow: number;
+  ineligible: Partial<Record<IneligibleReason, number>>;
+  /** Earliest time the window opens for leads that are only waiting for it. */
+  windowOpensAt: Date | null;
+  engine: EngineFacts;
+  /** Plain-language reasons the campaign is not dialling, most important first. */
+  problems: string[];
+}
+
+/** "Why isn't campaign X dialling?" (diagnosis/campaign-diagnosis.ts). */
+export interface CampaignDoctor {
+  diagnose(campaignIdOrCode: number | string, now: Date, engine?: EngineFacts): Promise<CampaignDiagnosis>;
+}

@@ -1,0 +1,31 @@
+import type { ClaimedAttempt, DialAttempt } from '../domain/attempt.js';
+
+/**
+ * A campaign's queue of claimed attempts (queues/hopper.ts: BullMQ, job id = attempt id, so an
+ * attempt cannot be queued twice), in priority order: callbacks due, retries due, fresh leads.
+ */
+export interface HopperPort {
+  add(attempts: readonly ClaimedAttempt[]): Promise<void>;
+  take(): Promise<DialAttempt | undefined>;
+  takeMany(n: number): Promise<DialAttempt[]>;
+  size(): Promise<number>;
+  /** Removes every queued attempt (the campaign stops here) and returns them. */
+  drain(): Promise<DialAttempt[]>;
+  close(): Promise<void>;
+}
+
+/** Exactly one process paces a campaign at a time (queues/lease.ts: a Redis lease). */
+export interface LeasePort {
+  readonly isHeld: boolean;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Capacity of one trunk, taken before originate (engine/trunk-limiter.ts). */
+export interface TrunkSlots {
+  readonly name: string;
+  tryAcquire(): boolean;
+  release(): void;
+  /** How many calls could start right now. */
+  available(): number;
+}

@@ -1,0 +1,48 @@
+import type { PbxDriver } from '../pbx/pbx-driver.js';
+
+export interface ArchivedRecording {
+  path: string;
+  sha256: string;
+  bytes: number;
+  durationSec: number;
+}
+
+/** Failure text of a recording that never started because the call had already ended. */
+export const NOT_STARTED = 'not started:';
+
+/** The recording rows (store/repositories/recordings.ts), one per recording of a call. */
+export interface RecordingLog {
+  started(callId: string, pbxName: string): Promise<void>;
+  finished(pbxName: string): Promise<void>;
+  archived(pbxName: string, a: ArchivedRecording): Promise<void>;
+  spoolDeleted(pbxName: string): Promise<void>;
+  failed(pbxName: string, failure: string): Promise<void>;
+}
+
+export interface ArchiveRequest {
+  /** The PBX's recording name. */
+  pbxName: string;
+  callId: string;
+  campaignCode: string;
+  /** When the call started; files are filed by this date (UTC). */
+  at: Date;
+}
+
+/** The permanent archive (recordings/archiver.ts): fetch, hash, verify, then delete the PBX copy. */
+export interface RecordingArchive {
+  archive(
+    pbx: PbxDriver,
+    request: ArchiveRequest,
+    persist: (archived: ArchivedRecording) => Promise<void>,
+  ): Promise<ArchivedRecording>;
+}
+
+/** Archives what a lost process (or a failed fetch) left in the PBX spool (recordings/recovery.ts). */
+export interface RecordingRecovery {
+  recover(
+    pbx: PbxDriver,
+    campaign: { id: number; code: string },
+    inFlight: ReadonlySet<string>,
+    now: Date,
+  ): Promise<unknown>;
+}

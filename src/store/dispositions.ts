@@ -1,0 +1,98 @@
+import type { Knex } from 'knex';
+import { dncTypeForRequest, type CampaignPurpose } from '../domain/campaign/purpose.js';
+import {
+  checkDisposition,
+  DispositionError,
+  dispositionRequests,
+  parseDisposition,
+} from '../domain/disposition.js';
+import type { DispositionLog } from '../ports/dispositions.js';
+import { applyDisposition } from './lead-ledger/index.js';
+import { rulesOf, type CampaignRecord } from './repositories/campaigns.js';
+
+interface CallContext extends Pick<
+  CampaignRecord,
+  'purpose' | 'dial_mode' | 'max_attempts' | 'abandon_target' | 'settings'
+> {
+  id: string;
+  campaign_id: number;
+  lead_id: number;
+  phone_e164: string;
+  agent_id: number | null;
+}
+
+/** Agents' dispositions in Postgres (`dispositions`), applied to the lead by the attempt ledger. */
+export class PgDispositionLog implements DispositionLog {
+  constructor(private readonly db: Knex) {}
+
+  async submit(callId: string, agentId: number, raw: unknown, now: Date): Promise<{ id: number }> {
+    const d = parseDisposition(raw);
+    return this.db.transaction(async (trx) => {
+      const call = await trx('calls as c')
+        .join('campaigns as k', 'k.id', 'c.campaign_id')
+        .where('c.id', callId)
+        .first<CallContext | undefined>(
+          'c.id',
+          'c.campaign_id',
+          'c.lead_id',
+          'c.phone_e164',
+          'c.agent_id',
+          'k.purpose',
+          'k.dial_mode',
+          'k.max_attempts',
+          'k.abandon_target',
+          'k.settings',
+        );
+      if (!call) throw new DispositionError(`call ${callId} does not exist`, 404);
+      const extraCodes = (call.settings['dispositions'] as string[] | undefined) ?? [];
+      checkDisposition(d, { id: call.id, agentId: call.agent_id, extraCodes }, agentId, now);
+      const dnc = dispositionRequests(d).dnc;
+      const [row] = await trx('dispositions')
+        .insert({
+          call_id: callId,
+          agent_id: agentId,
+          code: d.code,
+          notes: d.notes ?? null,
+          consent: d.consent,
+          sale: d.sale ?? null,
+          callback_at: d.callbackAt ?? null,
+          dnc_requested: dnc,
+          satisfaction: d.satisfaction ?? null,
+        })
+        .onConflict('call_id')
+        .ignore()
+        .returning<{ id: number }[]>('id');
+      if (!row) throw new DispositionError(`call ${callId} already has a disposition`, 409);
+      if (dnc) {
+        await trx('dnc_entries')
+          .insert({
+            phone_e164: call.phone_e164,
+            type: dncTypeForRequest(call.purpose as CampaignPurpose),
+            reason: 'customer asked during a call',
+            source: 'agent',
+            added_by: agentId,
+            call_id: call.id,
+          })
+          .onConflict(['phone_e164', 'type'])
+          .ignore();
+      }
+      const policy = rulesOf(call).secondConfirmation;
+      await applyDisposition(
+        trx,
+        { campaignId: call.campaign_id, leadId: call.lead_id },
+        d,
+        agentId,
+        now,
+        policy,
+      );
+      await trx('audit_log').insert({
+        actor: `agent:${agentId}`,
+        action: 'disposition',
+        entity: 'call',
+        entity_id: callId,
+        details: { code: d.code, dnc: d.dncRequested, callbackAt: d.callbackAt ?? null },
+      });
+      return row;
+    });
+  }
+}
