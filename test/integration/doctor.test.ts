@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { diagnoseCampaign as explainCampaign } from '../../src/diagnosis/campaign-diagnosis.js';
+import { diagnoseCampaign } from '../../src/diagnosis/campaign-diagnosis.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { addDnc, addToBlacklist } from '../../src/store/repositories/dnc.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -48,7 +48,7 @@ it('explains which leads are eligible and why the others are not, in the gate’
   await addDnc(t.db, { phone: '+12125550004', type: 'marketing', source: 'test', actor: 'test' });
   await addToBlacklist(t.db, { phone: '+12125550005', reason: 'complaint', actor: 'test' });
 
-  const draft = await explainCampaign(t.db, 'doc', NOW, { readyAgents: 0 });
+  const draft = await diagnoseCampaign(t.db, 'doc', NOW, { readyAgents: 0 });
   expect(draft).toMatchObject({
     totalLeads: 9,
     eligibleNow: 2,
@@ -69,14 +69,14 @@ it('explains which leads are eligible and why the others are not, in the gate’
   ]);
 
   await t.db('campaigns').where({ id: c.id }).update({ status: 'active' });
-  const active = await explainCampaign(t.db, c.id, NOW, { readyAgents: 4, pbxHealthy: true });
+  const active = await diagnoseCampaign(t.db, c.id, NOW, { readyAgents: 4, pbxHealthy: true });
   expect(active.problems).toEqual([]);
 
   // 23:00 in New York, 11:00 in Shanghai.
-  const night = await explainCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
+  const night = await diagnoseCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
   expect(night).toMatchObject({ eligibleNow: 1, ineligible: { 'outside-window': 3 } }); // incl. the retry that fell due
   await t.db('leads').where({ phone_e164: '+8613800138000' }).update({ status: 'done' });
-  const none = await explainCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
+  const none = await diagnoseCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
   expect(none.eligibleNow).toBe(0);
   expect(none.problems).toEqual([
     'no lead is eligible now; most are blocked by outside-window (3)',
