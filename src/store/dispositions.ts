@@ -28,22 +28,7 @@ export class PgDispositionLog implements DispositionLog {
   async submit(callId: string, agentId: number, raw: unknown, now: Date): Promise<{ id: number }> {
     const d = parseDisposition(raw);
     return this.db.transaction(async (trx) => {
-      const call = await trx('calls as c')
-        .join('campaigns as k', 'k.id', 'c.campaign_id')
-        .where('c.id', callId)
-        .first<CallContext | undefined>(
-          'c.id',
-          'c.campaign_id',
-          'c.lead_id',
-          'c.phone_e164',
-          'c.agent_id',
-          'k.purpose',
-          'k.dial_mode',
-          'k.max_attempts',
-          'k.abandon_target',
-          'k.settings',
-        );
-      if (!call) throw new DispositionError(`call ${callId} does not exist`, 404);
+      const call = await callContext(trx, callId);
       const extraCodes = (call.settings['dispositions'] as string[] | undefined) ?? [];
       checkDisposition(d, { id: call.id, agentId: call.agent_id, extraCodes }, agentId, now);
       const dnc = dispositionRequests(d).dnc;
@@ -63,28 +48,9 @@ export class PgDispositionLog implements DispositionLog {
         .ignore()
         .returning<{ id: number }[]>('id');
       if (!row) throw new DispositionError(`call ${callId} already has a disposition`, 409);
-      if (dnc) {
-        await trx('dnc_entries')
-          .insert({
-            phone_e164: call.phone_e164,
-            type: dncTypeForRequest(call.purpose as CampaignPurpose),
-            reason: 'customer asked during a call',
-            source: 'agent',
-            added_by: agentId,
-            call_id: call.id,
-          })
-          .onConflict(['phone_e164', 'type'])
-          .ignore();
-      }
-      const policy = rulesOf(call).secondConfirmation;
-      await applyDisposition(
-        trx,
-        { campaignId: call.campaign_id, leadId: call.lead_id },
-        d,
-        agentId,
-        now,
-        policy,
-      );
+      if (dnc) await addDncFromDisposition(trx, call, agentId);
+      const ref = { campaignId: call.campaign_id, leadId: call.lead_id };
+      await applyDisposition(trx, ref, d, agentId, now, rulesOf(call).secondConfirmation);
       await trx('audit_log').insert({
         actor: `agent:${agentId}`,
         action: 'disposition',
@@ -95,4 +61,44 @@ export class PgDispositionLog implements DispositionLog {
       return row;
     });
   }
+}
+
+/** The call and its campaign, as a disposition needs them. */
+async function callContext(trx: Knex.Transaction, callId: string): Promise<CallContext> {
+  const call = await trx('calls as c')
+    .join('campaigns as k', 'k.id', 'c.campaign_id')
+    .where('c.id', callId)
+    .first<CallContext | undefined>(
+      'c.id',
+      'c.campaign_id',
+      'c.lead_id',
+      'c.phone_e164',
+      'c.agent_id',
+      'k.purpose',
+      'k.dial_mode',
+      'k.max_attempts',
+      'k.abandon_target',
+      'k.settings',
+    );
+  if (!call) throw new DispositionError(`call ${callId} does not exist`, 404);
+  return call;
+}
+
+/** The customer asked not to be called: a DNC entry of the campaign purpose's type. */
+async function addDncFromDisposition(
+  trx: Knex.Transaction,
+  call: CallContext,
+  agentId: number,
+): Promise<void> {
+  await trx('dnc_entries')
+    .insert({
+      phone_e164: call.phone_e164,
+      type: dncTypeForRequest(call.purpose as CampaignPurpose),
+      reason: 'customer asked during a call',
+      source: 'agent',
+      added_by: agentId,
+      call_id: call.id,
+    })
+    .onConflict(['phone_e164', 'type'])
+    .ignore();
 }

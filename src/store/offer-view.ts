@@ -42,41 +42,8 @@ const iso = (d: Date): string => d.toISOString();
  * sees any other record of the list.
  */
 export async function loadOfferView(db: Knex, offer: PreviewOffer, now: Date): Promise<OfferView> {
-  const lead = await db('leads as l')
-    .join('campaigns as c', 'c.id', 'l.campaign_id')
-    .where('l.id', offer.leadId)
-    .first<LeadRow | undefined>(
-      'l.id',
-      'l.phone_e164',
-      'l.name',
-      'l.attributes',
-      'l.timezone',
-      'l.timezone_source',
-      'c.id as campaign_id',
-      'c.code',
-      'c.name as campaign_name',
-      'c.purpose',
-      'c.script',
-    );
-  if (!lead) throw new Error(`lead ${offer.leadId} of offer ${offer.id} does not exist`);
-  const calls = await db('calls as k')
-    .leftJoin('agents as a', 'a.id', 'k.agent_id')
-    .leftJoin('dispositions as d', 'd.call_id', 'k.id')
-    .where('k.lead_id', offer.leadId)
-    .orderBy('k.reserved_at')
-    .select<HistoryRow[]>(
-      'k.id',
-      'k.attempt',
-      'k.reserved_at',
-      'k.outcome',
-      'k.bridged_at',
-      'k.ended_at',
-      'a.username as agent',
-      'd.code as d_code',
-      'd.notes as d_notes',
-      'd.created_at as d_at',
-      'd.callback_at as d_callback_at',
-    );
+  const lead = await leadOf(db, offer);
+  const calls = await historyOf(db, offer.leadId);
   const offers = await db('preview_offers as o')
     .join('agents as a', 'a.id', 'o.agent_id')
     .where('o.lead_id', offer.leadId)
@@ -120,26 +87,7 @@ export async function loadOfferView(db: Knex, offer: PreviewOffer, now: Date): P
       script: lead.script,
     },
     callbacks: callbacks.map((c) => ({ dueAt: iso(c.due_at), kind: c.kind, note: c.note, owner: c.owner })),
-    history: calls.map((c) => ({
-      callId: c.id,
-      attempt: c.attempt,
-      at: iso(c.reserved_at),
-      outcome: c.outcome,
-      talkSeconds:
-        c.bridged_at && c.ended_at
-          ? Math.round((c.ended_at.getTime() - c.bridged_at.getTime()) / 1000)
-          : null,
-      agent: c.agent,
-      disposition:
-        c.d_code && c.d_at
-          ? {
-              code: c.d_code,
-              notes: c.d_notes,
-              at: iso(c.d_at),
-              callbackAt: c.d_callback_at ? iso(c.d_callback_at) : null,
-            }
-          : null,
-    })),
+    history: calls.map(historyEntry),
     earlierOffers: offers.map((o) => ({
       at: iso(o.offered_at),
       agent: o.agent,
@@ -148,6 +96,69 @@ export async function loadOfferView(db: Knex, offer: PreviewOffer, now: Date): P
       note: o.note,
     })),
     skipReasons: SKIP_REASON_CODES.map((code) => ({ code, label: SKIP_REASONS[code].label })),
+  };
+}
+
+async function leadOf(db: Knex, offer: PreviewOffer): Promise<LeadRow> {
+  const lead = await db('leads as l')
+    .join('campaigns as c', 'c.id', 'l.campaign_id')
+    .where('l.id', offer.leadId)
+    .first<LeadRow | undefined>(
+      'l.id',
+      'l.phone_e164',
+      'l.name',
+      'l.attributes',
+      'l.timezone',
+      'l.timezone_source',
+      'c.id as campaign_id',
+      'c.code',
+      'c.name as campaign_name',
+      'c.purpose',
+      'c.script',
+    );
+  if (!lead) throw new Error(`lead ${offer.leadId} of offer ${offer.id} does not exist`);
+  return lead;
+}
+
+function historyOf(db: Knex, leadId: number): Promise<HistoryRow[]> {
+  return db('calls as k')
+    .leftJoin('agents as a', 'a.id', 'k.agent_id')
+    .leftJoin('dispositions as d', 'd.call_id', 'k.id')
+    .where('k.lead_id', leadId)
+    .orderBy('k.reserved_at')
+    .select<HistoryRow[]>(
+      'k.id',
+      'k.attempt',
+      'k.reserved_at',
+      'k.outcome',
+      'k.bridged_at',
+      'k.ended_at',
+      'a.username as agent',
+      'd.code as d_code',
+      'd.notes as d_notes',
+      'd.created_at as d_at',
+      'd.callback_at as d_callback_at',
+    );
+}
+
+function historyEntry(c: HistoryRow): OfferView['history'][number] {
+  return {
+    callId: c.id,
+    attempt: c.attempt,
+    at: iso(c.reserved_at),
+    outcome: c.outcome,
+    talkSeconds:
+      c.bridged_at && c.ended_at ? Math.round((c.ended_at.getTime() - c.bridged_at.getTime()) / 1000) : null,
+    agent: c.agent,
+    disposition:
+      c.d_code && c.d_at
+        ? {
+            code: c.d_code,
+            notes: c.d_notes,
+            at: iso(c.d_at),
+            callbackAt: c.d_callback_at ? iso(c.d_callback_at) : null,
+          }
+        : null,
   };
 }
 

@@ -47,60 +47,10 @@ export async function engineUnit(c: UnitCampaign) {
   const clock = new ManualClock(START);
   const pbx = new FakePbxDriver({ clock });
   await pbx.connect();
-  const rules: LeadRules = {
-    maxAttempts: c.maxAttempts ?? 5,
-    retry: DEFAULT_RETRY_RULES,
-    secondConfirmation: { ...DEFAULT_SECOND_CONFIRMATION, ...c.secondConfirmation },
-  };
-  const calls = new MemoryCalls(clock);
-  const ledger = new MemoryLedger(CAMPAIGN_ID, rules, clock, calls);
-  const hopper = new MemoryHopper();
-  const lease = new HeldLease();
-  const gate = new ScriptedGate();
-  const pacer = new ScriptedPacer();
-  const recordings = new MemoryRecordings();
-  const archive = new MemoryArchive();
-  const agentStates = new MemoryAgentStates();
-  const offers = new MemoryOffers(ledger, clock);
-  const dispositions = new MemoryDispositions(ledger, calls, rules.secondConfirmation);
-  const row: CampaignRow = {
-    id: CAMPAIGN_ID,
-    code: 'unit',
-    name: 'Unit',
-    status: 'active',
-    purpose: 'care',
-    abandon_target: 0.03,
-    dial_mode: c.mode,
-    caller_id_number: '+15555550100',
-    caller_id_name: 'Unit',
-    trunk: 'unit',
-    max_attempts: rules.maxAttempts,
-    settings: {
-      engine: {
-        ringTimeoutSec: 15,
-        amd: c.amd ?? false,
-        wrapUpSec: c.wrapUpSec ?? 30,
-        idMessageSec: c.idMessageSec ?? 9,
-        previewSeconds: c.previewSeconds ?? 0,
-      },
-    },
-  };
-  const plan: CampaignPlan = {
-    id: CAMPAIGN_ID,
-    campaignCode: 'unit',
-    mode: c.mode,
-    dialTemplate: 'lab/{number}',
-    trunk: 'unit',
-    pbxNode: 'fake',
-    callerId: { number: '+15555550100' },
-    ringTimeoutSec: 15,
-    amd: c.amd ?? false,
-    connectWithinMs: 2_000,
-    idMessage: 'sound:custom/dialer-id-message',
-    idMessageSec: c.idMessageSec ?? 9,
-    tickMs: 250,
-    hopperLowWater: 20,
-  };
+  const m = memoryPorts(c, clock);
+  const { calls, ledger, pacer, offers, dispositions } = m;
+  const row = unitRow(c, m.rules);
+  const plan = unitPlan(c);
   const logger = pino({ level: process.env['DIALER_TEST_LOG'] ?? 'silent' });
   const registry = new EngineRegistry({
     startEngine: () =>
@@ -111,15 +61,15 @@ export async function engineUnit(c: UnitCampaign) {
           pbx,
           calls,
           history: calls,
-          recordings,
-          archive,
-          recovery: archive,
-          agentStates,
+          recordings: m.recordings,
+          archive: m.archive,
+          recovery: m.archive,
+          agentStates: m.agentStates,
           surveys: noSurveys,
-          hopper,
-          lease,
+          hopper: m.hopper,
+          lease: m.lease,
           trunk: new TrunkLimiter('unit', 10, 50, () => clock.now()),
-          gate,
+          gate: m.gate,
           ledger,
           offers,
           views: offers,
@@ -142,6 +92,104 @@ export async function engineUnit(c: UnitCampaign) {
     now: () => clock.now(),
   });
 
+  const { advance, settle, until } = clockDriver(clock);
+  const engine = (): CampaignEngine => {
+    const e = registry.get(CAMPAIGN_ID);
+    if (!e) throw new Error('the campaign is not started');
+    return e;
+  };
+  return {
+    ...m,
+    clock,
+    pbx,
+    registry,
+    engine,
+    advance,
+    settle,
+    until,
+    start: () => settle(registry.start(CAMPAIGN_ID)),
+    login: (n: number) => settle(registry.login(`agent${n}`, CAMPAIGN_ID)),
+    agent: (n: number) => engine().agents.get(n),
+    async stop() {
+      await settle(registry.stopAll(5_000), 10_000);
+      await pbx.close();
+    },
+  };
+}
+
+export type EngineUnit = Awaited<ReturnType<typeof engineUnit>>;
+
+/** Every port of the campaign, in memory (test/support/engine-memory*.ts). */
+function memoryPorts(c: UnitCampaign, clock: ManualClock) {
+  const rules: LeadRules = {
+    maxAttempts: c.maxAttempts ?? 5,
+    retry: DEFAULT_RETRY_RULES,
+    secondConfirmation: { ...DEFAULT_SECOND_CONFIRMATION, ...c.secondConfirmation },
+  };
+  const calls = new MemoryCalls(clock);
+  const ledger = new MemoryLedger(CAMPAIGN_ID, rules, clock, calls);
+  return {
+    rules,
+    calls,
+    ledger,
+    hopper: new MemoryHopper(),
+    lease: new HeldLease(),
+    gate: new ScriptedGate(),
+    pacer: new ScriptedPacer(),
+    recordings: new MemoryRecordings(),
+    archive: new MemoryArchive(),
+    agentStates: new MemoryAgentStates(),
+    offers: new MemoryOffers(ledger, clock),
+    dispositions: new MemoryDispositions(ledger, calls, rules.secondConfirmation),
+  };
+}
+
+function unitRow(c: UnitCampaign, rules: LeadRules): CampaignRow {
+  return {
+    id: CAMPAIGN_ID,
+    code: 'unit',
+    name: 'Unit',
+    status: 'active',
+    purpose: 'care',
+    abandon_target: 0.03,
+    dial_mode: c.mode,
+    caller_id_number: '+15555550100',
+    caller_id_name: 'Unit',
+    trunk: 'unit',
+    max_attempts: rules.maxAttempts,
+    settings: {
+      engine: {
+        ringTimeoutSec: 15,
+        amd: c.amd ?? false,
+        wrapUpSec: c.wrapUpSec ?? 30,
+        idMessageSec: c.idMessageSec ?? 9,
+        previewSeconds: c.previewSeconds ?? 0,
+      },
+    },
+  };
+}
+
+function unitPlan(c: UnitCampaign): CampaignPlan {
+  return {
+    id: CAMPAIGN_ID,
+    campaignCode: 'unit',
+    mode: c.mode,
+    dialTemplate: 'lab/{number}',
+    trunk: 'unit',
+    pbxNode: 'fake',
+    callerId: { number: '+15555550100' },
+    ringTimeoutSec: 15,
+    amd: c.amd ?? false,
+    connectWithinMs: 2_000,
+    idMessage: 'sound:custom/dialer-id-message',
+    idMessageSec: c.idMessageSec ?? 9,
+    tickMs: 250,
+    hopperLowWater: 20,
+  };
+}
+
+/** Moves a manual clock and lets the engine react: `advance`, `settle` a promise, `until` a probe holds. */
+export function clockDriver(clock: ManualClock) {
   /** Lets every promise the last timers started run to its next wait. */
   const flush = async () => {
     for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
@@ -173,37 +221,5 @@ export async function engineUnit(c: UnitCampaign) {
       await advance(step, step);
     }
   };
-  const engine = (): CampaignEngine => {
-    const e = registry.get(CAMPAIGN_ID);
-    if (!e) throw new Error('the campaign is not started');
-    return e;
-  };
-  return {
-    clock,
-    pbx,
-    ledger,
-    calls,
-    hopper,
-    gate,
-    pacer,
-    recordings,
-    archive,
-    agentStates,
-    offers,
-    dispositions,
-    registry,
-    engine,
-    advance,
-    settle,
-    until,
-    start: () => settle(registry.start(CAMPAIGN_ID)),
-    login: (n: number) => settle(registry.login(`agent${n}`, CAMPAIGN_ID)),
-    agent: (n: number) => engine().agents.get(n),
-    async stop() {
-      await settle(registry.stopAll(5_000), 10_000);
-      await pbx.close();
-    },
-  };
+  return { flush, advance, settle, until };
 }
-
-export type EngineUnit = Awaited<ReturnType<typeof engineUnit>>;
