@@ -10,7 +10,8 @@ export function startWorker(script: string, settings: object): Promise<ChildProc
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not get ready')), 30_000);
+    // A hang guard, not a speed limit: a loaded 2-core machine takes a while to load tsx.
+    const timer = setTimeout(() => reject(new Error('worker did not get ready')), 120_000);
     child.stdout?.on('data', (d: Buffer) => {
       if (d.toString().includes('READY')) {
         clearTimeout(timer);
