@@ -1,48 +1,10 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { AmiDriver } from '../../src/pbx/asterisk/ami/ami-driver.js';
 import type { PbxEvent } from '../../src/pbx/pbx-driver.js';
 import { labSettings } from '../support/lab.js';
-
-/** A loopback TCP proxy to AMI that the test can cut, to simulate a lost connection. */
-class CuttableProxy {
-  private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly target: number,
-  ) {}
-
-  async open(port = 0): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.target, this.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => {
-          this.sockets.delete(s);
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+import { CuttableProxy } from '../support/tcp-proxy.js';
 
 const drivers: AmiDriver[] = [];
 let proxy: CuttableProxy | undefined;
@@ -65,7 +27,7 @@ function amiDriver(port: number): AmiDriver {
 it('AMI: a call that ended while disconnected is reported in calls-lost after reconnecting', async () => {
   const lab = labSettings();
   proxy = new CuttableProxy(lab.ami.host, lab.ami.port);
-  await proxy.open();
+  await proxy.open(0);
   const viaProxy = amiDriver(proxy.port);
   const direct = amiDriver(lab.ami.port);
   const events: PbxEvent[] = [];
