@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 
 /** Where `npm run build:web` writes the console (from src/http or dist/http alike: <repo>/dist/web). */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -16,7 +23,10 @@ const NOT_CONSOLE = /^\/(api|health|metrics)(\/|$|\?)/;
  * /campaigns/7). Unknown /api paths and non-HTML requests keep a JSON 404. When the console is
  * not built, / says how to build it instead.
  */
-export function registerWebConsole(app: FastifyInstance, root = DEFAULT_WEB_ROOT): void {
+export function registerWebConsole<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  root = DEFAULT_WEB_ROOT,
+): void {
   const built = existsSync(join(root, 'index.html'));
   if (built) {
     void app.register(fastifyStatic, {
