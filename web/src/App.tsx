@@ -34,7 +34,11 @@ export function App() {
       <Routes>
         <Route element={<Layout />}>
           {NAV.map((entry) => (
-            <Route key={entry.path} path={entry.path} element={<Guarded entry={entry} />} />
+            <Route
+              key={entry.path}
+              path={entry.path === '/' ? '/' : `${entry.path}/*`}
+              element={<Guarded entry={entry} />}
+            />
           ))}
           <Route path="*" element={<NotFound />} />
         </Route>

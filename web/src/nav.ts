@@ -6,7 +6,7 @@ import type { Role } from './auth/roles';
  * router (routes.tsx) refuses the rest. The API checks every request again: this is
  * convenience, not security.
  */
-export type NavId = 'home';
+export type NavId = 'home' | 'campaigns' | 'users' | 'audit';
 
 export interface NavEntry {
   path: string;
@@ -16,6 +16,9 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { path: '/', nav: 'home', roles: ['admin', 'supervisor', 'teamlead', 'agent', 'qa'] },
+  { path: '/campaigns', nav: 'campaigns', roles: ['admin', 'supervisor', 'teamlead', 'qa'] },
+  { path: '/users', nav: 'users', roles: ['admin'] },
+  { path: '/audit', nav: 'audit', roles: ['admin'] },
 ];
 
 export function navFor(role: Role): NavEntry[] {

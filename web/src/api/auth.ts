@@ -4,32 +4,40 @@ import { api, ApiError } from './http';
 
 export interface SessionUser {
   username: string;
-  displayName: string;
+  /** `user:alice`: how the audit log names this person. */
+  actor: string;
   role: Role;
-  /** The user's own language setting, when the account has one. */
+  /** The account's own language setting. */
   language: Language | undefined;
+  campaigns: number[];
 }
 
+/** GET/POST /api/session's answer (the accounts API's `Me`). */
 interface MeBody {
-  user: { username: string; displayName?: string | null; role: string; language?: string | null };
+  kind: 'user' | 'key';
+  actor: string;
+  username: string | null;
+  role: string;
+  locale: string;
+  campaigns: number[];
   csrfToken?: string;
 }
 
 function toUser(body: MeBody): SessionUser {
-  const u = body.user;
-  if (!isRole(u.role)) throw new ApiError(500, `unknown role ${u.role}`);
+  if (!isRole(body.role)) throw new ApiError(500, `unknown role ${body.role}`);
   return {
-    username: u.username,
-    displayName: u.displayName ?? u.username,
-    role: u.role,
-    language: isLanguage(u.language) ? u.language : undefined,
+    username: body.username ?? body.actor,
+    actor: body.actor,
+    role: body.role,
+    language: isLanguage(body.locale) ? body.locale : undefined,
+    campaigns: body.campaigns,
   };
 }
 
 /** The signed-in user, or undefined when the session cookie is missing or expired. */
 export async function fetchMe(): Promise<{ user: SessionUser; csrfToken?: string } | undefined> {
   try {
-    const body = await api<MeBody>('GET', '/api/auth/me');
+    const body = await api<MeBody>('GET', '/api/session');
     return { user: toUser(body), csrfToken: body.csrfToken };
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return undefined;
@@ -41,10 +49,15 @@ export async function login(
   username: string,
   password: string,
 ): Promise<{ user: SessionUser; csrfToken?: string }> {
-  const body = await api<MeBody>('POST', '/api/auth/login', { username, password });
+  const body = await api<MeBody>('POST', '/api/session', { username, password });
   return { user: toUser(body), csrfToken: body.csrfToken };
 }
 
 export async function logout(): Promise<void> {
-  await api<unknown>('POST', '/api/auth/logout');
+  await api<unknown>('DELETE', '/api/session');
+}
+
+/** Saves the signed-in user's language on their account (so it follows them to any browser). */
+export async function saveLanguage(locale: Language): Promise<void> {
+  await api<unknown>('PUT', '/api/session/locale', { locale });
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
+import { saveLanguage } from '../api/auth';
 import { useSession, useUser } from '../auth/session';
 import { navFor } from '../nav';
 import { LanguagePicker } from './LanguagePicker';
@@ -14,9 +15,10 @@ export function Layout() {
       <header className="topbar">
         <span className="brand">{t('app.title')}</span>
         <span className="who" data-testid="who">
-          {t('app.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}
+          {t('app.signedInAs', { name: user.username, role: t(`roles.${user.role}`) })}
         </span>
-        <LanguagePicker />
+        {/* The choice is saved on the account, so it follows the user to any browser. */}
+        <LanguagePicker onChange={(lang) => void saveLanguage(lang)} />
         <button type="button" onClick={() => void logout()}>
           {t('app.signOut')}
         </button>

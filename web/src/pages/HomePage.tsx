@@ -10,7 +10,7 @@ export function HomePage() {
   return (
     <section>
       <h1>{t('home.title')}</h1>
-      <p>{t('home.welcome', { name: user.displayName })}</p>
+      <p>{t('home.welcome', { name: user.username })}</p>
       <h2>{t('home.yourPages')}</h2>
       {pages.length === 0 ? (
         <p>{t('home.noPages')}</p>
