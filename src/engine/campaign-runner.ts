@@ -227,6 +227,7 @@ export class CampaignRunner {
       connectedCalls: this.deps.agents.count('on-call'),
       ledger: {
         lastMinute: this.ledger.window(sec, 60),
+        lastHour: this.ledger.window(sec, 3600),
         today: this.ledger.today(sec),
         last24h: this.ledger.window(sec, 86_400),
         last30d: this.ledger.window(sec, 30 * 86_400),
