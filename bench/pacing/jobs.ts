@@ -1,5 +1,5 @@
 import { PredictivePacer } from '../../src/pacing/predictive.js';
-import { FixedRatioPacer } from '../../src/pacing/simple-pacers.js';
+import { FixedRatioPacer, IdleRatioPacer } from '../../src/pacing/simple-pacers.js';
 import type { Pacer } from '../../src/pacing/types.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { simulate } from '../../src/sim/simulator.js';
@@ -10,8 +10,9 @@ import { POLICIES, vicidial } from './policies.js';
 export interface Job {
   scenario: Scenario;
   /**
-   * A name from POLICIES; 'ratio' for a fixed dial ratio `ratio` (the frontier); 'vicidial-tuned'
-   * for ADAPT_TAPERED with its maximum dial level set to `ratio`.
+   * A name from POLICIES; 'ratio' for a fixed dial ratio `ratio`, 'idle' for `ratio` × idle agents
+   * (the frontier families); 'vicidial-tuned' for ADAPT_TAPERED with its maximum dial level set
+   * to `ratio`.
    */
   policy: string;
   ratio?: number;
@@ -19,6 +20,8 @@ export interface Job {
   target: number;
   /** For 'predictive': an abandon target other than the bench's (the matched comparison). */
   abandonTarget?: number;
+  /** For 'predictive': the optional hourly cap (a rate). */
+  hourlyCap?: number;
   /** Name the row is reported under. */
   label: string;
   seed: number;
@@ -27,9 +30,13 @@ export interface Job {
 
 function pacerFor(job: Job): Pacer {
   if (job.policy === 'ratio') return new FixedRatioPacer(job.ratio ?? 1);
+  if (job.policy === 'idle') return new IdleRatioPacer(job.ratio ?? 1);
   if (job.policy === 'vicidial-tuned') return vicidial('TAPERED', job.scenario, job.target, job.ratio);
-  if (job.policy === 'predictive' && job.abandonTarget !== undefined)
-    return new PredictivePacer({ abandonTarget: job.abandonTarget });
+  if (job.policy === 'predictive' && (job.abandonTarget !== undefined || job.hourlyCap !== undefined))
+    return new PredictivePacer({
+      abandonTarget: job.abandonTarget ?? job.target,
+      ...(job.hourlyCap === undefined ? {} : { hourlyCap: job.hourlyCap }),
+    });
   const p = POLICIES.find((x) => x.name === job.policy);
   if (!p) throw new Error(`unknown policy ${job.policy}`);
   return p.make(job.scenario, job.target);

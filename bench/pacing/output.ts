@@ -54,11 +54,14 @@ const COLOURS: Record<string, string> = {
   'vicidial-average': '#8c564b',
   'vicidial, max level tuned': '#e377c2',
   'tuned ratio': '#2ca02c',
+  'tuned idle ratio': '#17becf',
   predictive: '#1f77b4',
 };
 
 const colour = (policy: string): string =>
-  COLOURS[policy.startsWith('tuned') ? 'tuned ratio' : policy] ?? '#000';
+  COLOURS[
+    policy.startsWith('tuned-idle') ? 'tuned idle ratio' : policy.startsWith('tuned') ? 'tuned ratio' : policy
+  ] ?? '#000';
 
 /** Scatter of occupancy (x) against abandon rate (y, capped at 10%), one dot per scenario × policy. */
 export function toSvg(rows: readonly Row[], target: number): string {

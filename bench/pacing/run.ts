@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   try {
     const results = await Promise.all(scenarios.map((s) => benchScenario(pool, s, args)));
     for (const r of results) console.log(scenarioReport(r, args));
-    for (const line of summary(results, args)) console.log(line);
+    for (const line of summary(results)) console.log(line);
     const rows = results.flatMap((r) => r.rows);
     const out = join(here, '..', 'out');
     mkdirSync(out, { recursive: true });

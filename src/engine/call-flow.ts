@@ -47,6 +47,14 @@ export interface CallPlan {
   onSettled?: () => void;
   /** Called when a live answer starts waiting for a free agent (predictive). */
   onWaitingForAgent?: () => void;
+  /**
+   * The pacer's moments, as the simulator has them: a live answer routed to the agents (at the
+   * answer, or at AMD's verdict), then exactly one of connected (bridged) or abandoned (no agent
+   * in time, or the customer left while waiting). Times in clock milliseconds.
+   */
+  onRouted?: (at: number) => void;
+  onConnected?: (at: number) => void;
+  onAbandoned?: (at: number) => void;
 }
 
 /**
@@ -171,6 +179,7 @@ export class CallFlow {
       if (!this.plan.amd) {
         this.liveAnswer = true;
         this.clockStart = at;
+        this.plan.onRouted?.(at);
         await this.connect();
       }
     } finally {
@@ -209,6 +218,7 @@ export class CallFlow {
     // The US clock starts when the greeting ends, which is when AMD decides.
     this.liveAnswer = true;
     this.clockStart = at;
+    this.plan.onRouted?.(at);
     await this.connect();
   }
 
@@ -248,6 +258,7 @@ export class CallFlow {
     }
     this.bridgedAt = this.deps.clock.now();
     this.plan.onSettled?.();
+    if (this.liveAnswer) this.plan.onConnected?.(this.bridgedAt);
     this.deps.agents.connected(agent, this.attempt.callId);
     await this.deps.calls.update(this.attempt.callId, {
       bridged_at: new Date(this.bridgedAt),
@@ -261,6 +272,7 @@ export class CallFlow {
     this.abandoned = true;
     this.plan.onSettled?.();
     const at = new Date(this.deps.clock.now());
+    if (this.liveAnswer) this.plan.onAbandoned?.(at.getTime());
     // The message first: it is what the 2-second rule promises; the row is written beside it.
     const stored = this.deps.calls.update(this.attempt.callId, { abandoned: true, id_message_at: at });
     try {
@@ -284,6 +296,7 @@ export class CallFlow {
     if (this.answeredAt !== undefined && this.bridgedAt === undefined && this.liveAnswer && !this.abandoned) {
       // Hung up while waiting for an agent: counted as abandoned (the conservative reading).
       this.abandoned = true;
+      this.plan.onAbandoned?.(at);
       await this.deps.calls.update(this.attempt.callId, { abandoned: true });
     }
     await this.deps.calls.update(this.attempt.callId, {

@@ -84,7 +84,9 @@ export async function startCampaignEngine(
       ...ports,
       router,
       agents,
-      pacer: ports.pacer ?? pacerFor(row.dial_mode, Number(row.abandon_target)),
+      pacer:
+        ports.pacer ??
+        pacerFor(row.dial_mode, Number(row.abandon_target), { hourlyAbandonCap: settings.hourlyAbandonCap }),
       wrapUpSec: settings.wrapUpSec,
     },
     plan,

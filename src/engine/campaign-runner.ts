@@ -227,6 +227,7 @@ export class CampaignRunner {
       connectedCalls: this.deps.agents.count('on-call'),
       ledger: {
         lastMinute: this.ledger.window(sec, 60),
+        lastHour: this.ledger.window(sec, 3600),
         today: this.ledger.today(sec),
         last24h: this.ledger.window(sec, 86_400),
         last30d: this.ledger.window(sec, 30 * 86_400),
@@ -334,6 +335,9 @@ export class CampaignRunner {
       answerHandler: this.plan.answerHandlerFor?.(attempt),
       onSettled: releasePending,
       onWaitingForAgent: () => this.waiting.set(attempt.callId, this.now()),
+      onRouted: (at) => this.routed(attempt.callId, at),
+      onConnected: (at) => this.ledger.record(at / 1000, false),
+      onAbandoned: (at) => this.ledger.record(at / 1000, true),
     });
     this.stats.dialled += 1;
     return flow.start();
@@ -360,17 +364,33 @@ export class CampaignRunner {
     return here ? OWNER_BUSY_RETRY_MS : OWNER_ABSENT_RETRY_MS;
   }
 
+  /** A live answer reached the agent queue: the dial resolved as routed, told at once. */
+  private routed(callId: string, at: number): void {
+    const launched = this.launchedAt.get(callId) ?? at;
+    this.deps.pacer.observe({
+      type: 'dial-resolved',
+      now: at / 1000,
+      routed: true,
+      delaySeconds: Math.max(0, (at - launched) / 1000),
+    });
+  }
+
+  /**
+   * At the attempt's end: a dial that never reached the agent queue resolves now (routed ones
+   * were told at routing, and the ledger at the connect or the abandon); a talk feeds handle
+   * time, with the wrap-up the agent is then held for.
+   */
   private observe(r: AttemptResult): void {
     const now = this.now();
     const launched = this.launchedAt.get(r.callId) ?? now;
-    const routedAt = r.liveAnswer ? (r.routedAt ?? now) : now;
-    this.deps.pacer.observe({
-      type: 'dial-resolved',
-      now: now / 1000,
-      routed: r.liveAnswer,
-      delaySeconds: Math.max(0, (routedAt - launched) / 1000),
-    });
-    if (r.liveAnswer) this.ledger.record(now / 1000, r.abandoned);
+    if (!r.liveAnswer) {
+      this.deps.pacer.observe({
+        type: 'dial-resolved',
+        now: now / 1000,
+        routed: false,
+        delaySeconds: Math.max(0, (now - launched) / 1000),
+      });
+    }
     if (r.talkMs !== undefined) {
       this.deps.pacer.observe({
         type: 'handle',

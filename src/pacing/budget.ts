@@ -52,6 +52,23 @@ export function perDialAllowance(slack: number, r: BudgetRule): number {
   return Math.min(r.maxAllowance, r.gain * r.target * Math.expm1(above / Math.max(1e-9, r.scale)));
 }
 
+/**
+ * Reserve and scale of the budget rule for a target, both counted in the abandons a number of
+ * answers earns, so the loop behaves alike at every target: the scale is what 333 answers earn
+ * (10 abandons at 3%, 3.3 at 1%) and the reserve what 67 earn (2 at 3%), never under one whole
+ * abandon — a single abandon must not tip a window over.
+ *
+ * Why: the allowance is `gain × target × (e^(above/scale) − 1)` and the per-dial risk that
+ * realises the target is itself proportional to the target, so the slack settles at the same
+ * `above ≈ scale × ln(1 + τ* ÷ (gain × target))` at every target. With a scale fixed at 10
+ * abandons that is 10 abandons of unspent slack at 1% as at 3% — a 3× larger share of a 1%
+ * day's budget (0.69% realised of 1% on 20 agents, 0.86% on 50). Counted in answers, the unspent
+ * share is the same at every target.
+ */
+export function budgetShapeFor(target: number): { reserve: number; scale: number } {
+  return { reserve: Math.max(1, (200 / 3) * target), scale: Math.max(1e-9, (1000 / 3) * target) };
+}
+
 /** Inputs to the model-uncertainty margin. */
 export interface MarginInputs {
   /** |fast − slow| ÷ slow answer-rate estimate: the world is changing under the estimates. */

@@ -1,4 +1,4 @@
-import { perDialAllowance, safetyMargin, windowSlack } from './budget.js';
+import { budgetShapeFor, perDialAllowance, safetyMargin, windowSlack } from './budget.js';
 import { DecayingBeta, SampleWindow } from './estimators.js';
 import { abandonProbability, demandWithinEach, supplyWithinEach } from './forecast.js';
 import type { DialModel, GridPoint, HandleModel } from './forecast.js';
@@ -24,9 +24,17 @@ export interface PredictiveConfig {
   minHandleSamples: number;
   /** Standard deviations added to the answer-rate estimate. */
   z: number;
-  /** Budget rule (src/pacing/budget.ts): abandons of slack kept, and the growth scale above it. */
-  reserveAbandons: number;
-  budgetScale: number;
+  /**
+   * Budget rule (src/pacing/budget.ts): abandons of slack kept, and the growth scale above it;
+   * unset, they follow the target (`budgetShapeFor`: 2 and 10 at 3%, 1 and 3.3 at 1%).
+   */
+  reserveAbandons?: number;
+  budgetScale?: number;
+  /**
+   * Optional hourly cap, as a rate (e.g. target + 0.01): no rolling hour over it either. Off
+   * (undefined) by default: the promise is the 24 h and 30-day windows.
+   */
+  hourlyCap?: number;
   budgetGain: number;
   /** Largest P(abandon | routed) one dial may carry. */
   maxAllowance: number;
@@ -42,8 +50,6 @@ export const DEFAULT_PREDICTIVE: PredictiveConfig = {
   minRoutedSamples: 20,
   minHandleSamples: 10,
   z: 2,
-  reserveAbandons: 2,
-  budgetScale: 10,
   budgetGain: 3,
   maxAllowance: 0.5,
 };
@@ -77,6 +83,8 @@ export function largestAllowed(cap: number, ok: (k: number) => boolean): number 
 export class PredictivePacer implements Pacer {
   readonly name = 'predictive';
   private readonly cfg: PredictiveConfig;
+  private readonly reserve: number;
+  private readonly scale: number;
   private readonly fast: DecayingBeta;
   private readonly slow: DecayingBeta;
   private readonly routedDelay = new SampleWindow(400);
@@ -89,6 +97,9 @@ export class PredictivePacer implements Pacer {
 
   constructor(cfg: Partial<PredictiveConfig> = {}) {
     this.cfg = { ...DEFAULT_PREDICTIVE, ...cfg };
+    const shape = budgetShapeFor(this.cfg.abandonTarget);
+    this.reserve = this.cfg.reserveAbandons ?? shape.reserve;
+    this.scale = this.cfg.budgetScale ?? shape.scale;
     this.fast = new DecayingBeta(this.cfg.fastDecay, 0.2, 10);
     this.slow = new DecayingBeta(this.cfg.slowDecay, 0.2, 10);
   }
@@ -151,7 +162,8 @@ export class PredictivePacer implements Pacer {
       margin,
       slack24h: budget.slack24h,
       slack30d: budget.slack30d,
-      reserve: this.cfg.reserveAbandons,
+      reserve: this.reserve,
+      slack1h: budget.slack1h,
       tau: budget.tau,
       cap: 0,
       marginalAbandon: 0,
@@ -159,7 +171,7 @@ export class PredictivePacer implements Pacer {
     if (budget.tau <= 0) {
       return {
         lines: floor,
-        reason: `no abandon budget above the reserve (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window, reserve ${this.cfg.reserveAbandons}): progressive`,
+        reason: `no abandon budget above the reserve (${budget.slack.toFixed(1)} abandons of slack in the ${budget.window} window, reserve ${this.reserve.toFixed(1)}): progressive`,
         inputs,
       };
     }
@@ -183,22 +195,26 @@ export class PredictivePacer implements Pacer {
     };
   }
 
-  /** The budget rule on the ledger's 24 h and 30-day windows, less the model margin. */
+  /** The budget rule on the ledger's 24 h and 30-day windows (and the hour, if capped), less the model margin. */
   private budget(s: PacerState, margin: number) {
     const c = this.cfg;
     const slack24h = windowSlack(s.ledger.last24h, c.abandonTarget);
     const slack30d = windowSlack(s.ledger.last30d, c.abandonTarget);
-    const slack = Math.min(slack24h, slack30d);
+    const slack1h =
+      c.hourlyCap === undefined || s.ledger.lastHour === undefined
+        ? Number.POSITIVE_INFINITY
+        : windowSlack(s.ledger.lastHour, c.hourlyCap);
+    const slack = Math.min(slack24h, slack30d, slack1h);
     const rule = {
       target: c.abandonTarget,
-      reserve: c.reserveAbandons,
-      scale: c.budgetScale,
+      reserve: this.reserve,
+      scale: this.scale,
       gain: c.budgetGain,
       maxAllowance: c.maxAllowance,
     };
     const tau = perDialAllowance(slack, rule) * (1 - margin);
-    const window = slack24h <= slack30d ? '24 h' : '30-day';
-    return { tau, slack, window, slack24h, slack30d };
+    const window = slack === slack1h ? 'hourly-cap' : slack24h <= slack30d ? '24 h' : '30-day';
+    return { tau, slack, window, slack24h, slack30d, slack1h: Number.isFinite(slack1h) ? slack1h : -1 };
   }
 
   private buildGrid(s: PacerState, pRouted: number): GridPoint[] {

@@ -72,3 +72,23 @@ export function countedAgents(s: PacerState): number {
   for (const a of s.agents) if (a.state === 'ready' || a.state === 'on-call' || a.state === 'reserved') n++;
   return n;
 }
+
+/**
+ * Idle ratio: keep `k` × ready agents calls ringing or waiting. k = 1 is progressive; tuned
+ * offline per scenario (bench:pacing) it is a strong fixed policy, since it dials only for
+ * agents who are idle now and so adapts to the team's state without any forecast.
+ */
+export class IdleRatioPacer implements Pacer {
+  readonly name: string;
+  constructor(private readonly k: number) {
+    this.name = `idle×${k.toFixed(2)}`;
+  }
+  observe(): void {}
+  decide(s: PacerState): PacerDecision {
+    const ready = readyCount(s.agents);
+    const inProgress = s.ringing.length + s.waitingCustomers;
+    const goal = Math.round(this.k * ready);
+    const lines = Math.min(s.trunkFreeLines, Math.max(0, goal - inProgress));
+    return { lines, reason: `${this.k} × ${ready} idle agents`, inputs: { ready, inProgress, goal } };
+  }
+}

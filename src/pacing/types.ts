@@ -17,6 +17,8 @@ export interface RingingCall {
 /** Abandon counts per compliance window, read from the campaign's ledger. */
 export interface LedgerView {
   lastMinute: WindowTotals;
+  /** The rolling last hour (the optional hourly cap); absent where a caller does not keep it. */
+  lastHour?: WindowTotals;
   today: WindowTotals;
   last24h: WindowTotals;
   last30d: WindowTotals;

@@ -39,6 +39,10 @@ export interface Scenario {
   /** Share of agents that log out for good at the given hour. */
   logouts?: readonly { atHour: number; fraction: number }[];
   trunkLines: number;
+  /** The abandon target this world is benchmarked at (bench:pacing), over the run's --target. */
+  abandonTarget?: number;
+  /** bench:pacing also runs ours with the optional hourly cap (target + 1 point) on. */
+  benchHourlyCap?: boolean;
 }
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -74,6 +78,8 @@ export function makeScenario(partial: Partial<Scenario>): Scenario {
   const s = { ...DEFAULT_SCENARIO, ...partial };
   const fixed = s.pHuman + s.pMachine + s.pBusy + s.pCongestion;
   if (fixed > 1 + 1e-9) throw new RangeError(`scenario ${s.name}: outcome shares sum to ${fixed} > 1`);
+  if (s.abandonTarget !== undefined && !(s.abandonTarget > 0 && s.abandonTarget < 0.5))
+    throw new RangeError(`scenario ${s.name}: abandonTarget must be a fraction in (0, 0.5), e.g. 0.01`);
   if (s.agents < 1 || s.days < 1) throw new RangeError(`scenario ${s.name}: needs agents and days ≥ 1`);
   return s;
 }

@@ -226,6 +226,7 @@ class Simulation {
   private ledgerView(): LedgerView {
     return {
       lastMinute: this.ledger.window(this.now, 60),
+      lastHour: this.ledger.window(this.now, 3600),
       today: this.ledger.today(this.now),
       last24h: this.ledger.window(this.now, 86_400),
       last30d: this.ledger.window(this.now, 30 * 86_400),

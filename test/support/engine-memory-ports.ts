@@ -13,7 +13,7 @@ import {
 import type { OfferView, PreviewOffer } from '../../src/domain/preview/offer.js';
 import type { LeadOwnership } from '../../src/domain/preview/offer-rules.js';
 import type { LeadAfterSkip, SkipRequest } from '../../src/domain/preview/skip-reasons.js';
-import type { Pacer, PacerDecision, PacerState } from '../../src/pacing/types.js';
+import type { PacerObservation, Pacer, PacerDecision, PacerState } from '../../src/pacing/types.js';
 import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import type { AgentStateSink } from '../../src/ports/agents.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -89,10 +89,14 @@ export class ScriptedGate implements GatePort {
 export class ScriptedPacer implements Pacer {
   readonly name = 'scripted';
   private want = 0;
+  /** Every observation the engine fed it, in order, with the clock's time in `now`. */
+  readonly observed: PacerObservation[] = [];
   dial(n: number): void {
     this.want += n;
   }
-  observe(): void {}
+  observe(o: PacerObservation): void {
+    this.observed.push(o);
+  }
   decide(s: PacerState): PacerDecision {
     const lines = Math.min(this.want, s.trunkFreeLines);
     this.want -= lines;

@@ -23,6 +23,11 @@ const callShape = {
   idMessage: z.string().min(1),
   /** Seconds the identification message plays before the hang-up [9]. */
   idMessageSec: z.number().min(0).max(120),
+  /**
+   * Predictive only: also keep every rolling hour's abandon rate under the target + 1 point
+   * [false]. Costs some occupancy; the legal promise is the 24 h and 30-day windows.
+   */
+  hourlyAbandonCap: z.boolean(),
 };
 
 /**
@@ -47,6 +52,7 @@ export interface EngineSettings extends PreviewSettings {
   wrapUpSec: number;
   idMessage: string;
   idMessageSec: number;
+  hourlyAbandonCap: boolean;
 }
 
 function parseStored<T extends z.ZodRawShape>(shape: T, engine: unknown): Partial<z.output<z.ZodObject<T>>> {
@@ -86,6 +92,7 @@ export function engineSettings(mode: DialMode, engine: unknown): EngineSettings 
     wrapUpSec: s.wrapUpSec ?? 10,
     idMessage: s.idMessage ?? 'sound:custom/dialer-id-message',
     idMessageSec: s.idMessageSec ?? 9,
+    hourlyAbandonCap: s.hourlyAbandonCap ?? false,
     ...previewSettings(engine),
   };
 }

@@ -79,7 +79,8 @@ describe('engine unit tier: the two-second path', () => {
     expect(lead.lastOutcome).toBe('abandoned');
     expect(u.engine().runner.stats).toMatchObject({ liveAnswers: 1, abandoned: 1 });
     const sec = u.clock.now() / 1000;
-    expect(u.engine().runner.ledger.window(sec, 60)).toEqual({ humans: 1, abandons: 1 });
+    // Both live answers: the busy agent's customer counted at its connect, the abandon at its message.
+    expect(u.engine().runner.ledger.window(sec, 60)).toEqual({ humans: 2, abandons: 1 });
     expect(row(busyAgent)?.agent_id).toBe(1);
   });
 

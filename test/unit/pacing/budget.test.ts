@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { perDialAllowance, safetyMargin, tightestSlack, windowSlack } from '../../../src/pacing/budget.js';
+import {
+  budgetShapeFor,
+  perDialAllowance,
+  safetyMargin,
+  tightestSlack,
+  windowSlack,
+} from '../../../src/pacing/budget.js';
 
 describe('windowSlack', () => {
   it.each([
@@ -54,4 +60,17 @@ describe('safetyMargin', () => {
     [{ drift: 1, routedSamples: 1 }, 0.9],
     [{ drift: -0.1, routedSamples: 900 }, 0.1],
   ])('%j → %d', (m, expected) => expect(safetyMargin(m)).toBeCloseTo(expected, 12));
+});
+
+describe('budgetShapeFor (reserve and scale counted in the abandons answers earn)', () => {
+  it.each([
+    [0.03, 2, 10],
+    [0.01, 1, 10 / 3], // the reserve never under one whole abandon
+    [0.015, 1, 5],
+    [0.003, 1, 1],
+  ])('target %d → reserve %d, scale %d', (target, reserve, scale) => {
+    const r = budgetShapeFor(target);
+    expect(r.reserve).toBeCloseTo(reserve, 9);
+    expect(r.scale).toBeCloseTo(scale, 9);
+  });
 });

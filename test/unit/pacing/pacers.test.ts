@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { largestAllowed, PredictivePacer } from '../../../src/pacing/predictive.js';
-import { FixedRatioPacer, progressiveLines, ProgressivePacer } from '../../../src/pacing/simple-pacers.js';
+import {
+  FixedRatioPacer,
+  IdleRatioPacer,
+  progressiveLines,
+  ProgressivePacer,
+} from '../../../src/pacing/simple-pacers.js';
 import type { AgentView, PacerState } from '../../../src/pacing/types.js';
 import type { DropLimitMode } from '../../../src/pacing/vicidial-adaptive.js';
 import {
@@ -58,6 +63,24 @@ describe('fixed ratio', () => {
   });
 });
 
+describe('idle ratio', () => {
+  it.each([
+    [1, 3, 0, 0, 3], // k = 1 is progressive
+    [2.5, 4, 3, 1, 6], // round(2.5 × 4) − 3 ringing − 1 waiting
+    [2, 0, 0, 0, 0], // nobody idle: nothing, however many talk
+    [3, 1, 5, 0, 0],
+  ])('k %d, %d ready, %d ringing, %d waiting → %d lines', (k, r, ringing, waiting, lines) => {
+    const s = state([...ready(r), ...talking(5, 30)], {
+      ringing: Array.from({ length: ringing }, () => ({ ageSeconds: 1 })),
+      waitingCustomers: waiting,
+    });
+    expect(new IdleRatioPacer(k).decide(s).lines).toBe(lines);
+  });
+
+  it('respects trunk capacity', () =>
+    expect(new IdleRatioPacer(3).decide(state(ready(4), { trunkFreeLines: 5 })).lines).toBe(5));
+});
+
 /** Teaches the pacer a stationary world: 25% routed at 10 s, the rest failing at 20 s; talk 100 s. */
 function trained(cfg: ConstructorParameters<typeof PredictivePacer>[0] = {}): PredictivePacer {
   const p = new PredictivePacer(cfg);
@@ -106,10 +129,23 @@ describe('PredictivePacer', () => {
     const d = trained({ reserveAbandons: 4 }).decide(s);
     expect(d.lines).toBe(2);
     expect(d.reason).toMatch(
-      /no abandon budget above the reserve \(3\.0 abandons of slack in the 24 h window, reserve 4\)/,
+      /no abandon budget above the reserve \(3\.0 abandons of slack in the 24 h window, reserve 4\.0\)/,
     );
     expect(d.inputs.slack24h).toBeCloseTo(3, 12);
     expect(d.inputs.slack30d).toBeCloseTo(20, 12);
+  });
+
+  it('with the hourly cap on, a full last hour holds it to progressive even with a roomy day', () => {
+    const agents = [...ready(2), ...talking(18, 90)];
+    // The last hour: 500 answers, 19 abandons — 4% of 500 is 20, so 1 abandon of slack, under the reserve.
+    const hour = { humans: 500, abandons: 19 };
+    const ledger = { ...slackLedger, lastHour: hour };
+    const off = trained().decide(state(agents, { ledger }));
+    const on = trained({ hourlyCap: 0.04 }).decide(state(agents, { ledger }));
+    expect(off.lines).toBeGreaterThan(2);
+    expect(on.lines).toBe(2);
+    expect(on.reason).toMatch(/hourly-cap window/);
+    expect(on.inputs.slack1h).toBeCloseTo(1, 9);
   });
 
   it('dials more as the slack grows (the budget rule, end to end)', () => {
