@@ -70,8 +70,9 @@ export function originateCommand(
  * eavesdrop (mod_dptools) variables. `eavesdrop_whisper_aleg` mixes the supervisor into what the
  * eavesdropped channel *sends*, so its peers hear the supervisor and it does not; with
  * `eavesdrop_whisper_bleg` as well, both sides hear (barge). Measured on FreeSWITCH 1.11.1 with
- * both legs in a conference. So whisper (coach the agent alone) eavesdrops the agent's *peer*
- * with whisper_aleg: the driver picks the leg (EslDriver.snoop).
+ * both legs in a conference. KNOWN WRONG: whisper on the agent (whisper_aleg) is heard by the
+ * customer, not the agent (issue #10); `whisper_bleg` alone on the agent reached nobody. The fix
+ * under test is to eavesdrop the agent's peer with whisper_aleg.
  */
 export function snoopVars(mode: SnoopMode): Record<string, string> {
   switch (mode) {

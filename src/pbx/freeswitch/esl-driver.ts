@@ -185,22 +185,9 @@ export class EslDriver implements PbxDriver {
     return this.recorder.delete(name);
   }
 
-  /**
-   * eavesdrop. Whisper to a target in a bridge with one other party eavesdrops that party with
-   * `eavesdrop_whisper_aleg` (mixed into what it sends, so only the target hears the supervisor;
-   * measured on FreeSWITCH 1.11.1: `whisper_bleg` on the target itself reaches nobody in a
-   * conference). A target alone is barged (nobody else to hear); see snoopVars.
-   */
   async snoop(targetCallId: string, mode: SnoopMode, request: OriginateRequest): Promise<void> {
     this.call(targetCallId);
-    const room = this.conferences.roomOf(targetCallId);
-    const peers = room ? [...this.conferences.members(room)].filter((c) => c !== targetCallId) : [];
-    const [peer] = peers;
-    if (mode === 'whisper' && peers.length === 1 && peer) {
-      await this.start(request, `&eavesdrop(${peer})`, snoopVars('whisper'));
-      return;
-    }
-    await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode === 'whisper' ? 'barge' : mode));
+    await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode));
   }
 
   /**
