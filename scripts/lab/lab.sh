@@ -104,7 +104,7 @@ ensure_secrets() {
 
 make_media() {
   local m="$STATE/media"
-  [[ -s "$m/agent.wav" && -s "$m/customer.wav" && -s "$m/machine.wav" ]] && return 0
+  [[ -s "$m/agent.wav" && -s "$m/customer.wav" && -s "$m/machine.wav" && -s "$m/supervisor.wav" ]] && return 0
   mkdir -p "$m"
   # Customer: 0.8 s of 440 Hz then 2.2 s of silence, a "hello?" pattern AMD calls HUMAN.
   sox -n -r 8000 -c 1 -e u-law "$m/customer.wav" synth 0.8 sine 440 vol 0.5 pad 0 2.2
@@ -116,6 +116,8 @@ make_media() {
   rm -f "$m/machine-burst.wav" "$m/machine-beep.wav"
   # Agent: a steady 1 kHz tone, so a recording shows both parties (440 Hz and 1 kHz).
   sox -n -r 8000 -c 1 -e u-law "$m/agent.wav" synth 10 sine 1000 vol 0.5
+  # Supervisor: a steady 2 kHz tone, so a recording shows who heard a whisper.
+  sox -n -r 8000 -c 1 -e u-law "$m/supervisor.wav" synth 10 sine 2000 vol 0.5
 }
 
 # The identification message played to a customer no agent could take within 2 s: it names

@@ -105,6 +105,25 @@ export function defineIvrCases(ctx: ContractContext): void {
   );
 
   it.skipIf(!ctx.caps.has('play'))(
+    'play: a sound the PBX cannot find still finishes, once, and the call stays ours',
+    async () => {
+      // The engine waits for the identification message to end before it hangs up: a missing
+      // file must not leave it waiting (FreeSWITCH sends no PLAYBACK_STOP for one).
+      const { callId } = await answeredCall('missing', labNumber(9, 0, ctx.digit()));
+      await ctx.driver().play(callId, 'sound:dialer-no-such-sound', { playbackId: `${callId}-none` });
+      await finishOf(callId, `${callId}-none`);
+      await sleep(setup.settleMs);
+      expect(
+        ctx
+          .log()
+          .forCall(callId)
+          .filter((e) => e.type === 'playback-finished'),
+      ).toHaveLength(1);
+      expect((await ctx.driver().listCalls()).some((c) => c.callId === callId)).toBe(true);
+    },
+  );
+
+  it.skipIf(!ctx.caps.has('play'))(
     'stopPlayback: cuts a long sound short, reported finished once; quiet when nothing plays',
     async () => {
       const { callId } = await answeredCall('stop', labNumber(9, 0, ctx.digit()));
