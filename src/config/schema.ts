@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { callerIdNameSchema } from '../domain/caller-id.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +15555550100');
 const ianaZone = z
@@ -109,7 +110,7 @@ export const configSchema = z
       .default({ host: '127.0.0.1', port: 8080 }),
     pbx: z.object({ nodes: z.array(pbxNodeSchema).min(1, 'configure at least one PBX node') }).strict(),
     trunks: z.array(trunkSchema).min(1, 'configure at least one trunk'),
-    callerIds: z.array(z.object({ number: e164, name: z.string().max(15).optional() }).strict()).default([]),
+    callerIds: z.array(z.object({ number: e164, name: callerIdNameSchema.optional() }).strict()).default([]),
     compliance: z
       .object({
         profile: z.enum(['us', 'uk', 'cn']).default('us'),

@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { once } from 'node:events';
 import type { Knex } from 'knex';
-import { addDnc, DncInputError, parseDncType, toE164 } from '../store/repositories/dnc.js';
+import { addDnc, DncInputError, parseDncType, toE164, type DncInput } from '../store/repositories/dnc.js';
+import { csvLine } from '../files/csv-writer.js';
+import { csvRows } from './csv-rows.js';
 import { ImportFileError } from './lead-row.js';
-import { csvCell, RejectsWriter } from './rejects.js';
+import { RejectsWriter } from './rejects.js';
 
 export interface DncImportSummary {
   read: number;
@@ -14,54 +14,65 @@ export interface DncImportSummary {
   rejectsFile: string | null;
 }
 
+/** Longest text accepted per DNC column, in characters. */
+export const DNC_FIELD_LIMITS: Record<string, number> = {
+  phone: 64,
+  type: 32,
+  reason: 500,
+  name: 200,
+  source: 64,
+};
+
+type Row = Record<string, string>;
+type Options = { defaultRegion: string; actor: string; defaultType?: string };
+
 /**
  * Imports DNC entries from CSV (columns: phone, type [default `all`], reason, name, source).
- * One transaction: the file is applied whole or not at all; bad rows go to `<file>.rejects.csv`.
+ * One transaction: the file is applied whole or not at all; bad rows (and unreadable lines,
+ * which never cost the rows around them) go to `<file>.rejects.csv`.
  */
-export async function importDncCsv(
-  db: Knex,
-  file: string,
-  o: { defaultRegion: string; actor: string; defaultType?: string },
-): Promise<DncImportSummary> {
+export async function importDncCsv(db: Knex, file: string, o: Options): Promise<DncImportSummary> {
   const rejects = new RejectsWriter(`${file}.rejects.csv`);
   await rejects.start();
   let read = 0;
   let added = 0;
   try {
     await db.transaction(async (trx) => {
-      const parser = createReadStream(file, { encoding: 'utf8' }).pipe(
-        parse({
-          bom: true,
-          columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-          info: true,
-          raw: true,
-          skip_empty_lines: true,
-          relax_column_count: true,
-        }),
-      );
-      for await (const rec of parser as AsyncIterable<{
-        record: Record<string, string>;
-        info: Info;
-        raw: string;
-      }>) {
-        read += 1;
-        if (read === 1 && rec.record['phone'] === undefined) {
-          throw new ImportFileError(`missing required column "phone" in ${file}`);
-        }
-        try {
-          await addDnc(trx, {
-            phone: toE164(rec.record['phone'] ?? '', o.defaultRegion),
-            type: parseDncType(rec.record['type'] || o.defaultType || 'all'),
-            reason: rec.record['reason'] || null,
-            name: rec.record['name'] || null,
-            source: rec.record['source'] || 'import',
-            actor: o.actor,
+      let header: string[] | undefined;
+      for await (const item of csvRows(file).items) {
+        if (header) read += 1;
+        if (item.kind === 'unreadable') {
+          const field =
+            item.field === undefined ? '(row)' : (header?.[item.field - 1] ?? `column ${item.field}`);
+          await rejects.write({
+            row: item.line,
+            field,
+            code: item.code,
+            message: item.message,
+            raw: item.raw,
           });
+          continue;
+        }
+        if (!header) {
+          header = item.record.map((c) => c.trim().toLowerCase());
+          if (!header.includes('phone'))
+            throw new ImportFileError(`missing required column "phone" in ${file}`);
+          continue;
+        }
+        const row: Row = Object.fromEntries(header.map((h, i) => [h, item.record[i] ?? '']));
+        try {
+          await addDnc(trx, entryOf(row, o));
           added += 1;
         } catch (err) {
           // Only input faults are row rejects; a database error aborts the whole file.
           if (!(err instanceof DncInputError)) throw err;
-          await rejects.write({ row: rec.info.lines, field: err.field, reason: err.message, raw: rec.raw });
+          await rejects.write({
+            row: item.line,
+            field: err.field,
+            code: err.code,
+            message: err.message,
+            raw: item.raw,
+          });
         }
       }
     });
@@ -71,12 +82,32 @@ export async function importDncCsv(
   return { read, added, rejected: rejects.written, rejectsFile: rejects.written ? rejects.path : null };
 }
 
+function entryOf(row: Row, o: Options): DncInput {
+  for (const [field, max] of Object.entries(DNC_FIELD_LIMITS)) {
+    const n = (row[field] ?? '').length;
+    if (n > max) {
+      throw new DncInputError(field, `${n} characters long; at most ${max} are allowed`, 'field-too-long');
+    }
+  }
+  return {
+    phone: toE164(row['phone'] ?? '', o.defaultRegion),
+    type: parseDncType(row['type'] || o.defaultType || 'all'),
+    reason: row['reason'] || null,
+    name: row['name'] || null,
+    source: row['source'] || 'import',
+    actor: o.actor,
+  };
+}
+
+export const DNC_EXPORT_HEADER = ['phone', 'type', 'reason', 'name', 'source', 'added_by', 'created_at'];
+
 /**
- * Writes every DNC entry as CSV (phone, type, reason, name, source, added_by, created_at), reading
- * in id-ordered pages so memory stays flat however large the list is.
+ * Writes every DNC entry as CSV (phone, type, reason, name, source, added_by, created_at)
+ * through the formula-safe writer, reading in id-ordered pages so memory stays flat however
+ * large the list is.
  */
 export async function exportDncCsv(db: Knex, out: Writable, pageSize = 5000): Promise<number> {
-  out.write('phone,type,reason,name,source,added_by,created_at\n');
+  out.write(csvLine(DNC_EXPORT_HEADER));
   let n = 0;
   let after = 0;
   for (;;) {
@@ -96,11 +127,16 @@ export async function exportDncCsv(db: Knex, out: Writable, pageSize = 5000): Pr
         'd.created_at',
       );
     for (const r of page) {
-      const cells = [r.phone_e164, r.type, r.reason, r.name, r.source, r.username].map((v) =>
-        csvCell(v ?? ''),
-      );
-      cells.push(r.created_at.toISOString());
-      if (!out.write(cells.join(',') + '\n')) await once(out, 'drain');
+      const line = csvLine([
+        r.phone_e164,
+        r.type,
+        r.reason,
+        r.name,
+        r.source,
+        r.username,
+        r.created_at.toISOString(),
+      ]);
+      if (!out.write(line)) await once(out, 'drain');
     }
     n += page.length;
     const last = page[page.length - 1];

@@ -108,7 +108,7 @@ class ImportState {
 
   async reject(kind: RejectKind, row: number, field: string, reason: string, raw: string): Promise<void> {
     this.byReason[kind] = (this.byReason[kind] ?? 0) + 1;
-    await this.rejects.write({ row, field, reason, raw });
+    await this.rejects.write({ row, field, code: kind, message: reason, raw });
   }
 
   summary(listId: number | null, dryRun: boolean, rejects: RejectsWriter, seconds: number): ImportSummary {
@@ -166,7 +166,9 @@ async function streamRows(trx: Knex, o: ImportOptions, listId: number, s: Import
   let batch: LeadRow[] = [];
   for await (const item of source.items) {
     if (item.kind === 'unreadable') {
-      await s.reject('unreadable-csv', item.line, '(row)', item.message, '');
+      const field =
+        item.field === undefined ? '(row)' : (cols?.header[item.field - 1] ?? `column ${item.field}`);
+      await s.reject(item.code, item.line, field, `unreadable CSV: ${item.message}`, item.raw);
       continue;
     }
     if (!cols) {

@@ -70,7 +70,20 @@ export interface LeadRow {
 }
 
 /** Why a row was rejected, for the summary's counts. */
-export type RejectKind = 'column-count' | 'invalid-utf8' | 'bad-number' | 'bad-timezone' | 'unreadable-csv';
+export type RejectKind =
+  | 'column-count'
+  | 'invalid-utf8'
+  | 'bad-number'
+  | 'bad-timezone'
+  | 'field-too-long'
+  | 'unreadable-csv'
+  | 'line-too-long';
+
+/**
+ * Longest value accepted per field, in characters: a list's cell is data for an agent's
+ * screen, not a document store. Longer values reject the row, naming the column.
+ */
+export const FIELD_LIMITS = { phone: 64, name: 200, timezone: 64, other: 2000 } as const;
 
 export type RowResult =
   { ok: true; lead: LeadRow } | { ok: false; kind: RejectKind; field: string; reason: string };
@@ -88,7 +101,7 @@ export function prepareRow(fields: string[], cols: ColumnMap, d: RowDefaults): R
       ok: false,
       kind: 'column-count',
       field: '(row)',
-      reason: `has ${fields.length} fields, the header has ${cols.header.length}`,
+      reason: `the row has ${fields.length} fields; the header has ${cols.header.length}`,
     };
   }
   // Invalid UTF-8 bytes were decoded as U+FFFD; the value cannot be trusted, so the row is refused.
@@ -98,16 +111,19 @@ export function prepareRow(fields: string[], cols: ColumnMap, d: RowDefaults): R
       ok: false,
       kind: 'invalid-utf8',
       field: cols.header[garbled] ?? '?',
-      reason: 'invalid UTF-8 bytes (is this value Latin-1 or GBK?)',
+      reason: `${cols.header[garbled] ?? 'a field'} holds invalid UTF-8 bytes (is this value Latin-1 or GBK?)`,
     };
   }
-  const phone = normalisePhone(fields[cols.phone] ?? '', d.defaultRegion);
+  const tooLong = overLimit(fields, cols);
+  if (tooLong) return tooLong;
+  const phoneText = fields[cols.phone] ?? '';
+  const phone = normalisePhone(phoneText, d.defaultRegion);
   if (!phone.ok)
     return {
       ok: false,
       kind: 'bad-number',
       field: cols.header[cols.phone] ?? 'phone',
-      reason: `bad number: ${phone.reason}`,
+      reason: `phone number "${phoneText.trim()}": ${phone.reason}`,
     };
   let zone = zoneForNumber(phone.country, phone.nationalNumber, d.defaultTimezone);
   const tzText = cols.timezone === undefined ? '' : (fields[cols.timezone] ?? '').trim();
@@ -117,7 +133,7 @@ export function prepareRow(fields: string[], cols: ColumnMap, d: RowDefaults): R
         ok: false,
         kind: 'bad-timezone',
         field: cols.header[cols.timezone ?? 0] ?? 'timezone',
-        reason: `unknown time zone "${tzText}"`,
+        reason: `unknown time zone "${tzText}" (use an IANA name such as America/New_York)`,
       };
     }
     zone = { zone: tzText, source: 'explicit' };
@@ -138,5 +154,25 @@ export function prepareRow(fields: string[], cols: ColumnMap, d: RowDefaults): R
       name: name || null,
       attributes,
     },
+  };
+}
+
+function limitOf(i: number, cols: ColumnMap): number {
+  if (i === cols.phone) return FIELD_LIMITS.phone;
+  if (i === cols.name) return FIELD_LIMITS.name;
+  if (i === cols.timezone) return FIELD_LIMITS.timezone;
+  return FIELD_LIMITS.other;
+}
+
+/** The first field longer than its limit, as a reject naming the column. */
+function overLimit(fields: string[], cols: ColumnMap): RowResult | undefined {
+  const i = fields.findIndex((f, k) => f.length > limitOf(k, cols));
+  if (i < 0) return undefined;
+  const column = cols.header[i] ?? `column ${i + 1}`;
+  return {
+    ok: false,
+    kind: 'field-too-long',
+    field: column,
+    reason: `${column} is ${(fields[i] ?? '').length} characters long; at most ${limitOf(i, cols)} are allowed`,
   };
 }

@@ -1,27 +1,31 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { once } from 'node:events';
+import { csvLine } from '../files/csv-writer.js';
+import { PrivateFile } from '../files/private-file.js';
 
-/** One rejected input row: its line number in the file, the field at fault and why. */
+/**
+ * One rejected input row: its line number in the file, the field at fault, a stable `code`
+ * (docs/campaigns.md lists them) for scripts and filters, a `message` for people, and the row
+ * as it was.
+ */
 export interface Reject {
   row: number;
   field: string;
-  reason: string;
+  code: string;
+  message: string;
   raw: string;
 }
 
-export function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export const REJECTS_HEADER = ['row', 'field', 'code', 'message', 'raw'] as const;
 
 /**
- * Writes `<input>.rejects.csv` (row, field, reason, raw), created on the first reject so a clean
- * import leaves no file behind (a stale one from an earlier run is removed). Honours stream
- * back-pressure so a file of mostly bad rows cannot fill memory.
+ * Writes `<input>.rejects.csv` (row, field, code, message, raw) through the shared
+ * formula-safe CSV writer. The file is created on the first reject, 0600, under a random
+ * temporary name that is renamed into place on close (never through a planted symlink); a
+ * stale one from an earlier run is removed at start, so a clean import leaves no file behind.
+ * Honours stream back-pressure so a file of mostly bad rows cannot fill memory.
  */
 export class RejectsWriter {
-  private out: WriteStream | undefined;
+  private out: PrivateFile | undefined;
   private count = 0;
 
   constructor(readonly path: string) {}
@@ -32,12 +36,11 @@ export class RejectsWriter {
 
   async write(r: Reject): Promise<void> {
     if (!this.out) {
-      this.out = createWriteStream(this.path, { encoding: 'utf8' });
-      this.out.write('row,field,reason,raw\n');
+      this.out = await PrivateFile.create(this.path);
+      await this.out.write(csvLine(REJECTS_HEADER));
     }
     this.count += 1;
-    const line = [r.row, r.field, r.reason, r.raw.replace(/\r?\n$/, '')].map(csvCell).join(',') + '\n';
-    if (!this.out.write(line)) await once(this.out, 'drain');
+    await this.out.write(csvLine([r.row, r.field, r.code, r.message, r.raw.replace(/\r?\n$/, '')]));
   }
 
   get written(): number {
@@ -45,10 +48,7 @@ export class RejectsWriter {
   }
 
   async close(): Promise<void> {
-    if (!this.out) return;
-    const out = this.out;
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    );
+    await this.out?.commit();
+    this.out = undefined;
   }
 }

@@ -9,7 +9,17 @@ export type SourceItem =
       /** The row as it was, for the rejects file. */
       raw: string;
     }
-  | { kind: 'unreadable'; line: number; message: string };
+  | {
+      kind: 'unreadable';
+      /** `line-too-long`: over the reader's length limit, skipped unread. */
+      code: 'unreadable-csv' | 'line-too-long';
+      line: number;
+      message: string;
+      /** The line(s) as they were. */
+      raw: string;
+      /** 1-based position of the field at fault, when known. */
+      field?: number;
+    };
 
 /** A streaming reader of a lead file: rows in order, and how far into the file it has read. */
 export interface RowSource {

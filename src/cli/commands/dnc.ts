@@ -1,9 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { exportDncCsv, importDncCsv } from '../../import/dnc-csv.js';
+import { PrivateFile } from '../../files/private-file.js';
 import { addDnc, addToBlacklist, parseDncType, removeDnc, toE164 } from '../../store/repositories/dnc.js';
 
 const actor = () => `cli:${userInfo().username}`;
@@ -84,12 +83,16 @@ function registerDncFileCommands(dnc: Command, getApp: () => Promise<App>): void
     .option('-o, --output <file>', 'write here instead of stdout')
     .action(async (o: { output?: string }) => {
       const app = await getApp();
-      const out = o.output ? createWriteStream(o.output) : process.stdout;
-      const n = await exportDncCsv(app.db, out);
-      if (o.output) {
-        out.end();
-        await once(out, 'finish');
+      if (!o.output) return void (await exportDncCsv(app.db, process.stdout));
+      // Personal data: 0600, written under a random name and renamed into place (no symlink followed).
+      const file = await PrivateFile.create(o.output);
+      try {
+        const n = await exportDncCsv(app.db, file.stream);
+        await file.commit();
         console.error(`exported ${n} entries to ${o.output}`);
+      } catch (err) {
+        await file.abort();
+        throw err;
       }
     });
 }

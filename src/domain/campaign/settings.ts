@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { callerIdNameSchema } from '../caller-id.js';
 import { COMPLIANCE_PROFILE_NAMES, COMPLIANCE_PROFILES, type CallingWindow } from '../compliance/profiles.js';
 import { engineSettingsSchema } from './engine-settings.js';
 import { DIAL_MODES } from './dial-mode.js';
@@ -100,7 +101,7 @@ export const campaignInputSchema = z
     name: z.string().min(1),
     script: z.string().optional(),
     callerId: e164.optional(),
-    callerIdName: z.string().max(15).optional(),
+    callerIdName: callerIdNameSchema.optional(),
     /** Engine settings (ring time, wrap-up, AMD, the preview desk), stored in settings.engine. */
     engine: engineSettingsSchema.optional(),
     ...rulesShape,

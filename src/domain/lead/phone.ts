@@ -17,6 +17,9 @@ export function normalisePhone(raw: string, defaultRegion: string): PhoneResult 
   const parsed = parsePhoneNumberFromString(text, defaultRegion.toUpperCase() as CountryCode);
   if (!parsed) return { ok: false, reason: 'not a phone number' };
   if (!parsed.isPossible()) return { ok: false, reason: 'wrong length for the country' };
-  if (!parsed.isValid()) return { ok: false, reason: `not a valid ${parsed.country ?? 'number'} number` };
+  if (!parsed.isValid()) {
+    const where = parsed.country ? `for ${parsed.country}` : 'in any country';
+    return { ok: false, reason: `not a valid number ${where}` };
+  }
   return { ok: true, e164: parsed.number, country: parsed.country, nationalNumber: parsed.nationalNumber };
 }

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { copyToNewFile, RECORDING_FILE_MODE } from '../../files/private-file.js';
 import { EventFanout } from '../event-fanout.js';
 import { labSoundMs } from '../../lab/sounds.js';
 import { outcomeFromQ850, Q850, q850FromSip } from '../../domain/call-outcome.js';
@@ -15,6 +16,7 @@ import {
   type RecordingRequest,
   type SnoopMode,
 } from '../pbx-driver.js';
+import { assertOriginateValues } from '../protocol-values.js';
 import { realClock, type FakeClock } from './fake-clock.js';
 import { FAR_END_TIMING, farEndPlan, type FarEndPlan } from './fake-far-end.js';
 import { FakeMedia, type MediaParty } from './fake-media.js';
@@ -99,6 +101,7 @@ export class FakePbxDriver implements PbxDriver {
     return this.sync(() => {
       this.requireConnected();
       assertCallId(request.callId);
+      assertOriginateValues(request);
       if (this.used.has(request.callId))
         throw new PbxError('duplicate', `call id ${request.callId} was used`);
       const plan = farEndPlan(request.endpoint);
@@ -178,7 +181,7 @@ export class FakePbxDriver implements PbxDriver {
 
   async fetchRecording(name: string, destination: string): Promise<{ bytes: number }> {
     const wav = this.media.storedFile(name);
-    await writeFile(destination, wav, { mode: 0o640 });
+    await copyToNewFile(Readable.from([wav]), destination, RECORDING_FILE_MODE);
     return { bytes: wav.length };
   }
 

@@ -1,4 +1,5 @@
 import { PbxError, type HangupReason, type OriginateRequest, type SnoopMode } from '../pbx-driver.js';
+import { assertProtocolText } from '../protocol-values.js';
 
 /** FreeSWITCH hangup cause names (developer.signalwire.com/freeswitch/reference/hangup-causes). */
 export const FS_HANGUP_CAUSES: Record<HangupReason, string> = {
@@ -12,6 +13,7 @@ export const FS_HANGUP_CAUSES: Record<HangupReason, string> = {
  * variables unless escaped with a backslash, and single quotes protect spaces.
  */
 export function quoteVar(value: string): string {
+  assertProtocolText('channel variable value', value);
   const v = value.replace(/'/g, '').replace(/,/g, '\\,');
   return /\s/.test(v) ? `'${v}'` : v;
 }

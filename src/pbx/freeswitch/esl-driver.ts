@@ -15,6 +15,7 @@ import {
   type RecordingRequest,
   type SnoopMode,
 } from '../pbx-driver.js';
+import { assertOriginateValues } from '../protocol-values.js';
 import { EslClient, type EslEvent } from './esl-client.js';
 import { FS_HANGUP_CAUSES, isNoSuchChannel, originateCommand, snoopVars } from './esl-commands.js';
 import { EslAmd } from './esl-amd.js';
@@ -220,6 +221,7 @@ export class EslDriver implements PbxDriver {
 
   private async start(r: OriginateRequest, app: string, extra: Record<string, string> = {}): Promise<void> {
     assertCallId(r.callId);
+    assertOriginateValues(r);
     const client = this.live();
     if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
     const command = originateCommand(r, app, extra);

@@ -1,4 +1,5 @@
-import { copyFile, stat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
+import { copyFileToNewFile, RECORDING_FILE_MODE } from '../../files/private-file.js';
 import { join } from 'node:path';
 import type { Logger } from '../../logger.js';
 import { PbxError, type PbxEvent, type RecordingRequest } from '../pbx-driver.js';
@@ -70,8 +71,7 @@ export class EslRecorder {
   async fetch(name: string, destination: string): Promise<{ bytes: number }> {
     const source = this.localPath(name);
     try {
-      await copyFile(source, destination);
-      return { bytes: (await stat(destination)).size };
+      return { bytes: await copyFileToNewFile(source, destination, RECORDING_FILE_MODE) };
     } catch (e) {
       throw new PbxError('not-found', `recording ${name} is not in the spool`, { cause: e });
     }

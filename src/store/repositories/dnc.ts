@@ -18,10 +18,12 @@ export interface DncInput {
   expiresAt?: Date | null;
 }
 
+/** A bad DNC value; `code` is the stable reject code (`bad-number`, `bad-type`, …). */
 export class DncInputError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly code = 'bad-value',
   ) {
     super(`${field}: ${message}`);
     this.name = 'DncInputError';
@@ -31,12 +33,12 @@ export class DncInputError extends Error {
 export function parseDncType(raw: string): DncType {
   const t = raw.trim().toLowerCase();
   if ((DNC_TYPES as readonly string[]).includes(t)) return t as DncType;
-  throw new DncInputError('type', `"${raw}" is not one of ${DNC_TYPES.join(', ')}`);
+  throw new DncInputError('type', `"${raw}" is not one of ${DNC_TYPES.join(', ')}`, 'bad-type');
 }
 
 export function toE164(raw: string, defaultRegion: string): string {
   const p = normalisePhone(raw, defaultRegion);
-  if (!p.ok) throw new DncInputError('phone', `"${raw}": ${p.reason}`);
+  if (!p.ok) throw new DncInputError('phone', `"${raw}": ${p.reason}`, 'bad-number');
   return p.e164;
 }
 
@@ -72,7 +74,7 @@ export async function addDncFromCall(
   const call = await db('calls')
     .where({ id: r.callId })
     .first<{ phone_e164: string } | undefined>('phone_e164');
-  if (!call) throw new DncInputError('callId', `no call "${r.callId}"`);
+  if (!call) throw new DncInputError('callId', `no call "${r.callId}"`, 'unknown-call');
   await addDnc(db, {
     phone: call.phone_e164,
     type: r.type,

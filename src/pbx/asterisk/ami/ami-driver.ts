@@ -15,6 +15,7 @@ import {
   type RecordingRequest,
   type SnoopMode,
 } from '../../pbx-driver.js';
+import { assertOriginateValues } from '../../protocol-values.js';
 import { AmiClient, type AmiMessage } from './ami-client.js';
 import { SPY_OPTIONS, type AmiDriverOptions, type CallState } from './ami-options.js';
 import { AmiPlayback } from './ami-playback.js';
@@ -235,6 +236,7 @@ export class AmiDriver implements PbxDriver {
 
   private async start(r: OriginateRequest, target: Record<string, string | number>): Promise<void> {
     assertCallId(r.callId);
+    assertOriginateValues(r);
     const client = this.live();
     if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
     this.used.add(r.callId);

@@ -1,4 +1,5 @@
-import { access, copyFile, stat, unlink } from 'node:fs/promises';
+import { access, unlink } from 'node:fs/promises';
+import { copyFileToNewFile, RECORDING_FILE_MODE } from '../../../files/private-file.js';
 import { join } from 'node:path';
 import type { Logger } from '../../../logger.js';
 import { PbxError, type PbxEvent } from '../../pbx-driver.js';
@@ -52,8 +53,9 @@ export class AmiRecorder {
 
   async fetch(name: string, destination: string): Promise<{ bytes: number }> {
     try {
-      await copyFile(this.path(name), destination);
-      return { bytes: (await stat(destination)).size };
+      return {
+        bytes: await copyFileToNewFile(this.path(name), destination, RECORDING_FILE_MODE),
+      };
     } catch (e) {
       throw new PbxError('not-found', `recording ${name} is not in the spool`, { cause: e });
     }

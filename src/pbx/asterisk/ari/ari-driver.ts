@@ -15,6 +15,7 @@ import {
   type RecordingRequest,
   type SnoopMode,
 } from '../../pbx-driver.js';
+import { assertOriginateValues } from '../../protocol-values.js';
 import { AriPlayback } from './ari-playback.js';
 import { AriSocket } from './ari-socket.js';
 import {
@@ -94,6 +95,7 @@ export class AriDriver implements PbxDriver {
 
   async originate(r: OriginateRequest): Promise<void> {
     assertCallId(r.callId);
+    assertOriginateValues(r);
     if (this.used.has(r.callId)) throw new PbxError('duplicate', `call id ${r.callId} was already used`);
     this.used.add(r.callId);
     this.calls.set(r.callId, {

@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { copyToNewFile, RECORDING_FILE_MODE } from '../../../files/private-file.js';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { PbxError, type PbxErrorCode } from '../../pbx-driver.js';
 
@@ -59,11 +58,8 @@ export class AriRest {
           `ARI GET ${path}: HTTP ${res.status}`,
         );
       }
-      let bytes = 0;
       const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-      body.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      await pipeline(body, createWriteStream(destination, { mode: 0o640 }));
-      return { bytes };
+      return { bytes: await copyToNewFile(body, destination, RECORDING_FILE_MODE) };
     });
   }
 
