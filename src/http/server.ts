@@ -7,6 +7,7 @@ import type { CheckResult } from '../startup/dependencies.js';
 import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { previewHandlers } from './preview-routes.js';
+import { registerWebConsole } from './web-console.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +22,8 @@ export interface ServerDeps {
   /** Every dependency's state, for `GET /ready`. */
   ready: () => Promise<CheckResult[]>;
   metrics?: Metrics;
+  /** The built web console to serve (default: dist/web); false serves none. */
+  webRoot?: string | false;
 }
 
 const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
@@ -29,6 +32,7 @@ const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,6
 export function buildServer(deps: ServerDeps) {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) });
   app.setErrorHandler((err: Error, req, reply) => errorHandler(err, req, reply));
+  if (deps.webRoot !== false) registerWebConsole(app, deps.webRoot);
 
   app.addHook('onRequest', (req, _reply, done) => {
     if (!req.url.startsWith('/api/')) return done();
