@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { campaignEngineFactory } from './composition/campaign-engines.js';
+import { serviceDependencies } from './composition/dependencies.js';
 import { PbxNodes, type DriverFactory } from './composition/pbx-nodes.js';
 import { systemClock } from './composition/system-clock.js';
 import type { Config } from './config/load.js';
@@ -11,6 +12,7 @@ import { Metrics } from './metrics.js';
 import type { Clock } from './ports/clock.js';
 import type { GatePort } from './ports/gate.js';
 import { Shutdown } from './shutdown.js';
+import type { Dependency } from './startup/dependencies.js';
 import { createDb } from './store/db.js';
 import { PgDispositionLog } from './store/dispositions.js';
 import { PgComplianceGate } from './store/gate-facts.js';
@@ -35,6 +37,8 @@ export interface App {
   readonly metrics: Metrics;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
+  /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
+  dependencies(): Dependency[];
   readonly shutdown: Shutdown;
   close(): Promise<void>;
 }
@@ -57,7 +61,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let redisClient: Redis | undefined;
   const redis = (): Redis => {
     // BullMQ requires maxRetriesPerRequest null on connections it blocks on.
-    redisClient ??= new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: false });
+    redisClient ??= watchRedis(
+      new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: false }),
+      logger,
+    );
     return redisClient;
   };
   const pbx = new PbxNodes(config.pbx.nodes, logger, options.drivers);
@@ -78,7 +85,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
-  shutdown.add({ name: 'redis', run: async () => void (await redisClient?.quit()) });
+  // quit() waits for a connection that may never come; a client that is not up just disconnects.
+  shutdown.add({
+    name: 'redis',
+    run: async () => {
+      if (redisClient?.status === 'ready') await redisClient.quit();
+      else redisClient?.disconnect();
+    },
+  });
   shutdown.add({ name: 'database', run: () => db.destroy() });
   return {
     config,
@@ -89,7 +103,28 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     gate,
     metrics,
     engines,
+    dependencies: () => serviceDependencies({ config, db, redis, pbx }),
     shutdown,
     close: () => shutdown.run('close'),
   };
+}
+
+/**
+ * ioredis reconnects by itself and emits `error` on every failed attempt; unheard, each one is
+ * an "Unhandled error event" stack. One warning when it goes down (or the reason changes), one
+ * line when it is back.
+ */
+function watchRedis(client: Redis, logger: Logger): Redis {
+  let down: string | undefined;
+  client.on('error', (err: Error) => {
+    const why = (err as NodeJS.ErrnoException).code ?? err.message;
+    if (why === down) return;
+    down = why;
+    logger.warn({ err: err.message }, 'Redis unreachable; reconnecting');
+  });
+  client.on('ready', () => {
+    if (down !== undefined) logger.info('Redis connection is back');
+    down = undefined;
+  });
+  return client;
 }

@@ -14,11 +14,17 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
 const EX_CONFIG = 78;
 
-export function buildProgram(): Command {
+/** The app a command built, so it is closed whether the command succeeded or failed. */
+export interface AppHolder {
+  app?: App;
+}
+
+export function buildProgram(holder: AppHolder = {}): Command {
   const program = new Command('dialer')
     .description('Outbound dialer engine for Asterisk and FreeSWITCH')
     .option(
@@ -27,14 +33,13 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError();
 
-  let app: App | undefined;
   const getConfig = (): Config => loadConfig({ file: program.opts<{ config?: string }>().config });
   const getApp = async (): Promise<App> => {
-    app ??= createApp(getConfig());
-    return Promise.resolve(app);
+    holder.app ??= createApp(getConfig());
+    return Promise.resolve(holder.app);
   };
   program.hook('postAction', async () => {
-    await app?.close();
+    await holder.app?.close();
   });
 
   registerConfigCommand(program, getConfig);
@@ -53,13 +58,20 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const holder: AppHolder = {};
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(holder).parseAsync(argv);
     return 0;
   } catch (err) {
+    // A failed command must not leave sockets or pools keeping the process alive.
+    await holder.app?.close().catch(() => undefined);
     if (err instanceof ConfigError) {
       console.error(`Configuration error in ${err.message}`);
       return EX_CONFIG;
+    }
+    if (err instanceof DependencyUnavailableError) {
+      console.error(err.message);
+      return EX_UNAVAILABLE;
     }
     console.error(err instanceof Error ? `error: ${err.message}` : err);
     return 1;

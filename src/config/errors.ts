@@ -19,10 +19,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Where a setting was written (1-based line), when it came from a file. */
+export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
+
+/** One problem line: `key (line N): message`. */
+export function problemLine(path: readonly PropertyKey[], message: string, lineOf?: LineOf): string {
+  const line = lineOf?.(path);
+  return `${formatPath(path) || '(top level)'}${line === undefined ? '' : ` (line ${line})`}: ${message}`;
+}
+
 /** Turns zod issues into one readable line each, with a "did you mean" for misspelt keys. */
 export function describeIssues(
   issues: readonly z.core.$ZodIssue[],
   known: (path: PropertyKey[]) => string[],
+  lineOf?: LineOf,
 ): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
@@ -30,14 +40,16 @@ export function describeIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const hint = closest(key, known(path));
-        const at = formatPath([...path, key]);
-        lines.push(`${at}: unknown key${hint ? ` — did you mean "${hint}"?` : ''}`);
+        lines.push(
+          problemLine([...path, key], `unknown key${hint ? ` — did you mean "${hint}"?` : ''}`, lineOf),
+        );
       }
       continue;
     }
-    const at = formatPath(path) || '(top level)';
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    lines.push(`${at}: ${missing ? `is required (expected ${issue.expected})` : issue.message}`);
+    lines.push(
+      problemLine(path, missing ? `is required (expected ${issue.expected})` : issue.message, lineOf),
+    );
   }
   return lines;
 }

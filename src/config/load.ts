@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { labDefaults } from './defaults.js';
-import { ConfigError, describeIssues, formatPath } from './errors.js';
-import { configSchema, type ParsedConfig } from './schema.js';
+import { ConfigError, describeIssues, formatPath, problemLine, type LineOf } from './errors.js';
+import { configSchema, crossCheck, type ParsedConfig } from './schema.js';
+import { readYamlFile } from './yaml-file.js';
 
 /** The validated configuration: credentials resolved from their files, deeply frozen. */
 export type Config = DeepReadonly<
@@ -44,16 +44,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? env['DIALER_CONFIG'] ?? defaultFile(cwd);
   const source = file ? resolve(cwd, file) : 'embedded defaults';
-  const raw = file ? readYaml(source) : labDefaults();
+  const { raw, lineOf } = file ? readYaml(source) : { raw: labDefaults(), lineOf: undefined };
   applyEnv(raw, env);
   const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(
-      source,
-      describeIssues(result.error.issues, (p) => knownKeys(p)),
-    );
-  }
-  return deepFreeze(resolveSecrets(result.data, source, cwd));
+  const problems = [
+    ...(result.success ? [] : describeIssues(result.error.issues, (p) => knownKeys(p), lineOf)),
+    ...crossCheck(raw).map((i) => problemLine(i.path, i.message, lineOf)),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(source, problems);
+  return deepFreeze(resolveSecrets(result.data, source, cwd, lineOf));
 }
 
 function defaultFile(cwd: string): string | undefined {
@@ -61,27 +60,13 @@ function defaultFile(cwd: string): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-function readYaml(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
-  }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      path,
-      doc.errors.map(
-        (e) => `YAML syntax at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0] ?? ''}`,
-      ),
-    );
-  }
-  const value: unknown = doc.toJS();
+function readYaml(path: string): { raw: Record<string, unknown>; lineOf: LineOf } {
+  const file = readYamlFile(path);
+  const value = file.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(path, ['the file must hold a mapping of settings (key: value)']);
   }
-  return value as Record<string, unknown>;
+  return { raw: value as Record<string, unknown>, lineOf: file.lineOf };
 }
 
 /** A few deployment-time overrides, so containers need not rewrite the file. */
@@ -98,29 +83,26 @@ function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, str
   set('recordings', 'root', env['DIALER_RECORDINGS_ROOT']);
 }
 
-function readSecret(file: string, key: string, source: string, cwd: string): string {
-  try {
-    return readFileSync(resolve(cwd, file), 'utf8').trim();
-  } catch (err) {
-    throw new ConfigError(source, [
-      `${key}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-    ]);
-  }
-}
-
-function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string): Config {
+function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string, lineOf?: LineOf): Config {
   const problems: string[] = [];
-  const secret = (inline: string | undefined, file: string | undefined, key: string): string => {
+  const secret = (inline: string | undefined, file: string | undefined, key: PropertyKey[]): string => {
     if (inline !== undefined) return inline;
     try {
-      return readSecret(file ?? '', key, source, cwd);
+      return readFileSync(resolve(cwd, file ?? ''), 'utf8').trim();
     } catch (err) {
-      problems.push(...(err as ConfigError).problems);
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      const hint =
+        code === 'ENOENT'
+          ? " — create it holding only the secret (chmod 600, owned by the dialer's user), or point the key at yours"
+          : code === 'EACCES'
+            ? " — the dialer's user cannot read it: check its owner and mode"
+            : '';
+      problems.push(problemLine(key, `cannot read ${file ?? ''}: ${code}${hint}`, lineOf));
       return '';
     }
   };
   const nodes = cfg.pbx.nodes.map((n, i) => {
-    const at = `pbx.nodes[${i}]`;
+    const at = ['pbx', 'nodes', i];
     const { ari, ami, esl, ...rest } = n;
     const node: PbxNodeConfig = { ...rest };
     if (ari)
@@ -128,14 +110,14 @@ function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string): Config 
         url: ari.url,
         username: ari.username,
         app: ari.app,
-        password: secret(ari.password, ari.passwordFile, `${at}.ari.passwordFile`),
+        password: secret(ari.password, ari.passwordFile, [...at, 'ari', 'passwordFile']),
       };
     if (ami)
       node.ami = {
         host: ami.host,
         port: ami.port,
         username: ami.username,
-        secret: secret(ami.secret, ami.secretFile, `${at}.ami.secretFile`),
+        secret: secret(ami.secret, ami.secretFile, [...at, 'ami', 'secretFile']),
       };
     if (esl)
       node.esl = {
@@ -143,11 +125,11 @@ function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string): Config 
         port: esl.port,
         recordingDir: esl.recordingDir,
         amdEngine: esl.amdEngine,
-        password: secret(esl.password, esl.passwordFile, `${at}.esl.passwordFile`),
+        password: secret(esl.password, esl.passwordFile, [...at, 'esl', 'passwordFile']),
       };
     return node;
   });
-  const dbUrl = secret(cfg.database.url, cfg.database.urlFile, 'database.urlFile');
+  const dbUrl = secret(cfg.database.url, cfg.database.urlFile, ['database', 'urlFile']);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return {
     ...cfg,

@@ -122,45 +122,71 @@ export const configSchema = z
       .default({ profile: 'us', abandonTarget: 0.03, approvalThreshold: 5000, connectWithinSec: 2 }),
   })
   .strict()
-  .superRefine((cfg, ctx) => {
-    const names = new Set(cfg.pbx.nodes.map((n) => n.name));
-    cfg.trunks.forEach((t, i) => {
-      if (!names.has(t.node)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trunks', i, 'node'],
-          message: `names no PBX node (known: ${[...names].join(', ')})`,
-        });
-      }
-    });
-    cfg.pbx.nodes.forEach((n, i) => {
-      const block = n[n.driver];
-      if (!block) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['pbx', 'nodes', i, n.driver],
-          message: `driver "${n.driver}" needs this section`,
-        });
-        return;
-      }
-      const key = n.driver === 'ami' ? 'secret' : 'password';
-      const b = block as Record<string, unknown>;
-      if ((b[key] === undefined) === (b[`${key}File`] === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['pbx', 'nodes', i, n.driver, `${key}File`],
-          message: `give exactly one of ${key} or ${key}File (a file is safer)`,
-        });
-      }
-    });
-    if ((cfg.database.url === undefined) === (cfg.database.urlFile === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database', 'url'],
-        message: 'give exactly one of url or urlFile',
-      });
+  .strict();
+
+export interface CrossIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * Rules across sections (a trunk's node exists, a driver has its section and one credential,
+ * one database URL). Run on the raw input even when the schema found other mistakes, so one
+ * pass lists everything; tolerant of wrong shapes, which the schema reports itself.
+ */
+export function crossCheck(raw: unknown): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const cfg = record(raw);
+  const nodes = array(record(cfg['pbx'])['nodes']).map(record);
+  const names = new Set(nodes.map((n) => n['name']).filter((n) => typeof n === 'string'));
+  array(cfg['trunks']).forEach((t, i) => {
+    const node = record(t)['node'];
+    if (typeof node === 'string' && !names.has(node)) {
+      const known = names.size > 0 ? [...names].join(', ') : 'none';
+      issues.push({ path: ['trunks', i, 'node'], message: `names no PBX node (known: ${known})` });
     }
   });
+  nodes.forEach((n, i) => issues.push(...driverSection(n, i)));
+  const db = cfg['database'];
+  if (
+    db !== null &&
+    typeof db === 'object' &&
+    (record(db)['url'] === undefined) === (record(db)['urlFile'] === undefined)
+  ) {
+    issues.push({ path: ['database', 'url'], message: 'give exactly one of url or urlFile' });
+  }
+  return issues;
+}
+
+function driverSection(n: Record<string, unknown>, i: number): CrossIssue[] {
+  const driver = n['driver'];
+  if (driver !== 'ari' && driver !== 'ami' && driver !== 'esl') return [];
+  const block = n[driver];
+  if (block === undefined) {
+    return [{ path: ['pbx', 'nodes', i, driver], message: `driver "${driver}" needs this section` }];
+  }
+  const key = driver === 'ami' ? 'secret' : 'password';
+  const b = record(block);
+  if ((b[key] === undefined) === (b[`${key}File`] === undefined)) {
+    return [
+      {
+        path: ['pbx', 'nodes', i, driver, `${key}File`],
+        message: `give exactly one of ${key} or ${key}File (a file is safer)`,
+      },
+    ];
+  }
+  return [];
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function array(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
 
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { ConfigError, describeIssues } from '../config/errors.js';
+import { readYamlFile } from '../config/yaml-file.js';
 
 export const ROLES = ['agent', 'supervisor', 'qa', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,10 +29,19 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** API keys: a YAML list of {name, role, agent?, sha256}. Returns a lookup by presented key. */
+/**
+ * API keys: a YAML list of {name, role, agent?, sha256}. Returns a lookup by presented key.
+ * A file that cannot be read or is wrong throws ConfigError naming the file, entry and line.
+ */
 export function loadApiKeys(path: string): (presented: string) => Principal | undefined {
-  const entries = keyFile.parse(parse(readFileSync(path, 'utf8')));
-  return apiKeyLookup(entries);
+  const file = readYamlFile(path);
+  // An empty file is an empty list: every key refused.
+  const result = keyFile.safeParse(file.value ?? []);
+  if (!result.success) {
+    const known = () => ['name', 'role', 'agent', 'sha256'];
+    throw new ConfigError(path, describeIssues(result.error.issues, known, file.lineOf));
+  }
+  return apiKeyLookup(result.data);
 }
 
 export function apiKeyLookup(

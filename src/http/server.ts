@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { EngineRegistry } from '../engine/registry.js';
+import type { CheckResult } from '../startup/dependencies.js';
 import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { previewHandlers } from './preview-routes.js';
@@ -18,7 +19,8 @@ export interface ServerDeps {
   logger: Logger;
   registry: EngineRegistry;
   authenticate: (key: string) => Principal | undefined;
-  health: () => Promise<{ ok: boolean; detail: string }>;
+  /** Every dependency's state, for `GET /ready`. */
+  ready: () => Promise<CheckResult[]>;
   metrics?: Metrics;
   /** The built web console to serve (default: dist/web); false serves none. */
   webRoot?: string | false;
@@ -42,9 +44,12 @@ export function buildServer(deps: ServerDeps) {
     done();
   });
 
-  app.get('/health', async () => {
-    const h = await deps.health();
-    return h;
+  // Liveness: the process answers. Readiness: everything it needs answers (503 when not).
+  app.get('/health', () => ({ status: 'ok', uptimeSec: Math.round(process.uptime()) }));
+  app.get('/ready', async (_req, reply) => {
+    const checks = await deps.ready();
+    const ready = checks.every((c) => c.ok);
+    return reply.status(ready ? 200 : 503).send({ ready, checks });
   });
 
   app.get('/metrics', async (_req, reply) => {

@@ -66,3 +66,12 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
 export async function migrateRollbackAll(db: Knex): Promise<void> {
   await db.migrate.rollback({ migrationSource: new DirectoryMigrationSource() }, true);
 }
+
+/** Migrations not yet applied (empty when the schema is up to date). */
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  const [, pending] = (await db.migrate.list({ migrationSource: new DirectoryMigrationSource() })) as [
+    unknown,
+    string[],
+  ];
+  return pending.map((p) => String(p).replace(/\.(ts|js)$/, ''));
+}

@@ -147,7 +147,7 @@ describe('engine, preview, on the lab', () => {
       logger: app.logger,
       registry,
       authenticate: apiKeyLookup([{ name: 'a11', role: 'agent', agent: 'agent11', sha256: hashKey(key) }]),
-      health: () => pbx.health(),
+      ready: () => Promise.resolve([]),
     });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
+import type { CheckResult } from '../../src/startup/dependencies.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
@@ -12,6 +13,7 @@ describe('HTTP API (real Postgres)', () => {
   let app: App;
   let server: ReturnType<typeof buildServer>;
   let callId = '';
+  let readiness: CheckResult[] = [];
   const keys = { agent1: 'k-agent-1', agent2: 'k-agent-2', sup: 'k-supervisor' };
 
   beforeAll(async () => {
@@ -52,7 +54,7 @@ describe('HTTP API (real Postgres)', () => {
         { name: 'a2', role: 'agent', agent: 'agent2', sha256: hashKey(keys.agent2) },
         { name: 's', role: 'supervisor', sha256: hashKey(keys.sup) },
       ]),
-      health: () => Promise.resolve({ ok: true, detail: 'fake' }),
+      ready: () => Promise.resolve(readiness),
     });
   });
   afterAll(async () => {
@@ -123,11 +125,19 @@ describe('HTTP API (real Postgres)', () => {
     );
   });
 
-  it('answers health without a key and 404 for a campaign not running here', async () => {
-    expect((await server.inject({ method: 'GET', url: '/health' })).json()).toEqual({
-      ok: true,
-      detail: 'fake',
-    });
+  it('answers /health (liveness) and /ready (503 while a dependency is down) without a key', async () => {
+    const health = await server.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok' });
+    readiness = [{ name: 'redis', where: '127.0.0.1:1', ok: false, detail: 'ECONNREFUSED' }];
+    const down = await server.inject({ method: 'GET', url: '/ready' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ ready: false, checks: readiness });
+    readiness = [{ name: 'redis', where: '127.0.0.1:6379', ok: true, detail: 'up' }];
+    expect((await server.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+  });
+
+  it('answers 404 for a campaign not running here', async () => {
     const live = await server.inject({
       method: 'GET',
       url: '/api/campaigns/999/live',

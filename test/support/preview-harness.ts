@@ -46,7 +46,7 @@ export async function startPreviewHarness(name: string) {
       })),
       { name: 's', role: 'supervisor', sha256: hashKey('k-sup') },
     ]),
-    health: () => Promise.resolve({ ok: true, detail: 'fake' }),
+    ready: () => Promise.resolve([]),
   });
 
   const api = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>

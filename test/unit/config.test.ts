@@ -1,11 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 
-function writeTemp(name: string, text: string): string {
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dialer-config-'));
+  made.push(dir);
+  return dir;
+}
+
+function writeTemp(name: string, text: string): string {
+  const dir = tempDir();
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -23,7 +32,7 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe('loadConfig', () => {
   it('accepts the shipped example (credential files resolved)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dialer-config-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'ari-password'), 's3cret\n');
     const example = readExample().replace('/etc/dialer/ari-password', join(dir, 'ari-password'));
     const cfg = loadConfig({ file: writeTemp('dialer.yaml', example), env: {} });
@@ -39,28 +48,41 @@ describe('loadConfig', () => {
       .replace('  level: info', '  levle: info');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver: .*ari.*ami.*esl/);
-    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps: /);
-    expect(problems.join('\n')).toMatch(/log\.levle: unknown key — did you mean "level"\?/);
+    expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver \(line 34\): .*ari.*ami.*esl/);
+    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 62\): /);
+    expect(problems.join('\n')).toMatch(/log\.levle \(line 9\): unknown key — did you mean "level"\?/);
+  });
+
+  it('lists a bad trunk node beside a bad driver in the same pass', () => {
+    const broken = readExample().replace('driver: ari ', 'driver: sip ').replace('node: pbx1', 'node: pbx9');
+    const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^pbx\.nodes\[0\]\.driver \(line 34\): /),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
+    ]);
   });
 
   it('names a trunk that points at no PBX node and a missing credential file', () => {
     const broken = readExample().replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^trunks\[0\]\.node: names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
     ]);
     const missing = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', readExample()), env: {} }));
     expect(missing).toEqual([
-      expect.stringMatching(/pbx\.nodes\[0\]\.ari\.passwordFile: cannot read \/etc\/dialer\/ari-password/),
+      expect.stringMatching(
+        /pbx\.nodes\[0\]\.ari\.passwordFile \(line 38\): cannot read \/etc\/dialer\/ari-password: ENOENT — create it/,
+      ),
     ]);
   });
 
-  it('reports YAML syntax errors with the line', () => {
-    const problems = problemsOf(() =>
-      loadConfig({ file: writeTemp('dialer.yaml', 'log:\n  level: [info\n'), env: {} }),
+  it('reports a YAML syntax error with its line, column and the lines around it', () => {
+    const text = 'log:\n  level: info\nredis:\n  url: redis://x\n   prefix: p\nhttp: {}\n';
+    const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', text), env: {} }));
+    expect(problems[0]).toMatch(
+      /^YAML syntax error at line 4, column 8: .+\n {6}\| .*url: redis:\/\/x\n {6}\| {8}\^/,
     );
-    expect(problems[0]).toMatch(/YAML syntax at line \d+/);
+    expect(problems[0]).not.toMatch(/:$/);
   });
 
   it('never puts secrets in the error message', () => {
@@ -81,7 +103,7 @@ describe('loadConfig', () => {
   });
 
   it('lets the environment override the database URL', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dialer-config-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'pw'), 'x');
     const text = readExample().replace('/etc/dialer/ari-password', join(dir, 'pw'));
     const cfg = loadConfig({

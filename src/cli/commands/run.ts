@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { buildServer } from '../../http/server.js';
+import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 
 /**
  * `dialer run`: the service. Connects every configured PBX node, runs every active campaign (one
@@ -12,20 +13,28 @@ import { buildServer } from '../../http/server.js';
 export function registerRunCommand(program: Command, getApp: () => Promise<App>): void {
   program
     .command('run')
-    .description('run the dialler service: active campaigns, HTTP API, metrics')
-    .action(async () => {
+    .description('run the dialer service: active campaigns, HTTP API, /metrics, /health, /ready')
+    .option(
+      '--wait <seconds>',
+      'how long to wait for Postgres, Redis, the PBX and the archive at start-up before giving up (exit 69)',
+      (v) => seconds(v),
+      60,
+    )
+    .action(async (opts: { wait: number }) => {
       const app = await getApp();
-      await app.pbx.connectAll();
-      const registry = app.engines();
+      // Configuration first (exit 78), then dependencies (exit 69), then the service.
       const keysFile = app.config.http.apiKeysFile;
       if (!keysFile) app.logger.warn('http.apiKeysFile is not set: every /api request will be refused');
       const authenticate = keysFile ? loadApiKeys(keysFile) : (): Principal | undefined => undefined;
+      const dependencies = app.dependencies();
+      await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
+      const registry = app.engines();
       const server = buildServer({
         logger: app.logger,
         registry,
         authenticate,
         metrics: app.metrics,
-        health: async () => app.pbx.health(),
+        ready: () => checkAll(dependencies),
       });
       const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
@@ -37,4 +46,11 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
       ]);
       await new Promise<void>((resolve) => app.shutdown.handleSignals(() => resolve()));
     });
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`--wait: expected seconds (a number ≥ 0), got "${value}"`);
+  return n;
 }
