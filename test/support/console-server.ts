@@ -28,7 +28,7 @@ export async function startConsoleServer(
     logger: app.logger,
     registry: app.engines(),
     authenticate,
-    health: () => Promise.resolve({ ok: true, detail: 'fake' }),
+    ready: () => Promise.resolve([]),
   });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.server.address() as AddressInfo;
