@@ -59,7 +59,7 @@ export function campaignEngineFactory(
     );
     const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger);
-    const calls = new CallRepository(d.db);
+    const calls = new CallRepository(d.db, logger);
     return startCampaignEngine(row, plan, {
       pbx,
       calls,

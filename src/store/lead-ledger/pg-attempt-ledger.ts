@@ -3,6 +3,7 @@ import type { AttemptResult, ClaimedAttempt, DialAttempt, GateRefusal } from '..
 import type { LeadEvent, LeadRules } from '../../domain/lead/lifecycle.js';
 import type { Logger } from '../../logger.js';
 import type { AttemptLedger } from '../../ports/attempt-ledger.js';
+import { retryWhileUnreachable } from '../retry-writes.js';
 import { claimLeads, strandedAttempts } from './claim.js';
 import { applyLeadEvent, type LeadRef, type TransitionContext } from './transition.js';
 
@@ -46,7 +47,16 @@ export class PgAttemptLedger implements AttemptLedger {
   async ended(result: AttemptResult, at: Date, how: 'finished' | 'orphaned'): Promise<void> {
     // Another hand-off has this attempt's call row: that one ends it.
     if (result.outcome === 'not-dialled') return;
+    // Retried while Postgres is unreachable (the transaction is rolled back and run again).
+    await retryWhileUnreachable(() => this.endedOnce(result, at, how), {
+      logger: this.logger,
+      what: `attempt end ${result.callId}`,
+    });
+  }
+
+  private async endedOnce(result: AttemptResult, at: Date, how: 'finished' | 'orphaned'): Promise<void> {
     const outcome = result.outcome;
+    if (outcome === 'not-dialled') return;
     await this.db.transaction(async (trx) => {
       const call = await trx('calls')
         .where({ id: result.callId })

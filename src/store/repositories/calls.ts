@@ -3,12 +3,17 @@ import type { CallOutcome } from '../../domain/call-outcome.js';
 import type { PacerObservation } from '../../pacing/types.js';
 import type { CallHistory, CallLog, CallPatch, NewCallRow, OpenCall } from '../../ports/call-log.js';
 import { loadPacerHistory } from '../pacer-history.js';
+import { retryWhileUnreachable } from '../retry-writes.js';
+import type { Logger } from '../../logger.js';
 
 export type { CallPatch, NewCallRow } from '../../ports/call-log.js';
 
 /** The `calls` table: one row per dial attempt, written as the call goes. */
 export class CallRepository implements CallLog, CallHistory {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly logger?: Logger,
+  ) {}
 
   /**
    * Inserts the row of a dial attempt before anything is dialled. Returns false when the
@@ -19,8 +24,12 @@ export class CallRepository implements CallLog, CallHistory {
     return inserted.length === 1;
   }
 
+  /** Retried while Postgres is unreachable: a call's progress and end are not lost to an outage. */
   async update(id: string, patch: CallPatch): Promise<void> {
-    await this.db('calls').where({ id }).update(patch);
+    await retryWhileUnreachable(() => this.db('calls').where({ id }).update(patch), {
+      logger: this.logger,
+      what: `call ${id}`,
+    });
   }
 
   async open(campaignId: number): Promise<OpenCall[]> {
@@ -45,10 +54,10 @@ export class CallRepository implements CallLog, CallHistory {
   }
 
   async endLost(id: string, outcome: CallOutcome, at: Date, failure: string): Promise<boolean> {
-    const n = await this.db('calls')
-      .where({ id })
-      .whereNull('ended_at')
-      .update({ ended_at: at, outcome, failure });
+    const n = await retryWhileUnreachable(
+      () => this.db('calls').where({ id }).whereNull('ended_at').update({ ended_at: at, outcome, failure }),
+      { logger: this.logger, what: `call ${id}` },
+    );
     return n === 1;
   }
 
