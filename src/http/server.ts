@@ -3,9 +3,11 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { EngineRegistry } from '../engine/registry.js';
+import type { RefusalHistory } from '../ports/refusals.js';
 import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { previewHandlers } from './preview-routes.js';
+import { refusalHandlers } from './refusal-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +21,8 @@ export interface ServerDeps {
   authenticate: (key: string) => Principal | undefined;
   health: () => Promise<{ ok: boolean; detail: string }>;
   metrics?: Metrics;
+  /** The gate's stored refusals (GET /api/refusals, /api/leads/:id/refusals). */
+  refusals?: RefusalHistory;
 }
 
 const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
@@ -93,6 +97,12 @@ export function buildServer(deps: ServerDeps) {
       .parse(req.params);
     return deps.registry.diagnose(id);
   });
+
+  if (deps.refusals) {
+    const refusals = refusalHandlers(deps.refusals, (req) => requireRole(req, ['supervisor', 'qa', 'admin']));
+    app.get('/api/refusals', refusals.ofPhone);
+    app.get('/api/leads/:id/refusals', refusals.ofLead);
+  }
 
   const preview = previewHandlers(deps.registry, agentAction);
   app.get('/api/agents/:username/offer', preview.offer);
