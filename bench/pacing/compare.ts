@@ -38,3 +38,16 @@ export function points(x: number): string {
   const p = 100 * x;
   return `${p >= 0 ? '+' : ''}${p.toFixed(1)}`;
 }
+
+/**
+ * The verdict word of ours against another row, true to both axes: it names what ours is short
+ * of (occupancy, or an equal-or-lower abandon rate), never "more abandons" when ours has fewer.
+ */
+export function verdictText(ours: Row, other: Row): string {
+  const fewerOrEqual = ours.abandon <= other.abandon + 1e-12;
+  const more = ours.occupancy > other.occupancy;
+  if (more && fewerOrEqual) return 'BEATS it';
+  if (more) return 'more occupancy, but more abandons than it';
+  if (fewerOrEqual) return 'fewer or equal abandons, but less occupancy than it';
+  return 'LOSES to it (less occupancy, more abandons)';
+}

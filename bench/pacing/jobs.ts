@@ -15,6 +15,8 @@ export interface Job {
    */
   policy: string;
   ratio?: number;
+  /** The bench's abandon target (VICIdial's drop target, ours' promise). */
+  target: number;
   /** For 'predictive': an abandon target other than the bench's (the matched comparison). */
   abandonTarget?: number;
   /** Name the row is reported under. */
@@ -25,12 +27,12 @@ export interface Job {
 
 function pacerFor(job: Job): Pacer {
   if (job.policy === 'ratio') return new FixedRatioPacer(job.ratio ?? 1);
-  if (job.policy === 'vicidial-tuned') return vicidial('TAPERED', job.scenario, job.ratio);
+  if (job.policy === 'vicidial-tuned') return vicidial('TAPERED', job.scenario, job.target, job.ratio);
   if (job.policy === 'predictive' && job.abandonTarget !== undefined)
     return new PredictivePacer({ abandonTarget: job.abandonTarget });
   const p = POLICIES.find((x) => x.name === job.policy);
   if (!p) throw new Error(`unknown policy ${job.policy}`);
-  return p.make(job.scenario);
+  return p.make(job.scenario, job.target);
 }
 
 /** Runs one job in this thread. */

@@ -9,15 +9,16 @@ import type { Scenario } from '../../src/sim/scenario.js';
 const DAY_START_HOUR = 9;
 
 /**
- * VICIdial with its default settings (drop target 3%, max level 3.0, intensity 0, diff target
- * 0) in one of its three drop-limit modes; adaptive_latest_server_time is the end of the
+ * VICIdial with its default settings (max level 3.0, intensity 0, diff target
+ * 0) and the bench's drop target, in one of its three drop-limit modes; adaptive_latest_server_time is the end of the
  * dialling day, which is what VICIdial's help asks for ADAPT_TAPERED.
  */
-export function vicidial(mode: DropLimitMode, s: Scenario, maxLevel?: number): Pacer {
+export function vicidial(mode: DropLimitMode, s: Scenario, target: number, maxLevel?: number): Pacer {
   const end = DAY_START_HOUR + s.hoursPerDay;
   return new VicidialAdaptivePacer(
     {
       mode,
+      dropTargetPercent: 100 * target,
       clockOffsetSeconds: DAY_START_HOUR * 3600,
       latestServerTime: Math.floor(end) * 100 + Math.round((end % 1) * 60),
       ...(maxLevel === undefined ? {} : { maxLevel }),
@@ -33,11 +34,11 @@ export function vicidial(mode: DropLimitMode, s: Scenario, maxLevel?: number): P
 export const VICIDIAL_LEVEL_GRID: readonly number[] = [1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 2, 2.5, 3];
 
 /** Policies compared in every run; a fresh pacer per run so no state leaks between seeds. */
-export const POLICIES: readonly { name: string; make: (s: Scenario) => Pacer }[] = [
+export const POLICIES: readonly { name: string; make: (s: Scenario, target: number) => Pacer }[] = [
   { name: 'progressive', make: () => new ProgressivePacer() },
   { name: 'fixed-2.0', make: () => new FixedRatioPacer(2) },
-  { name: 'vicidial-hard', make: (s) => vicidial('HARD_LIMIT', s) },
-  { name: 'vicidial-tapered', make: (s) => vicidial('TAPERED', s) },
-  { name: 'vicidial-average', make: (s) => vicidial('AVERAGE', s) },
-  { name: 'predictive', make: () => new PredictivePacer() },
+  { name: 'vicidial-hard', make: (s, t) => vicidial('HARD_LIMIT', s, t) },
+  { name: 'vicidial-tapered', make: (s, t) => vicidial('TAPERED', s, t) },
+  { name: 'vicidial-average', make: (s, t) => vicidial('AVERAGE', s, t) },
+  { name: 'predictive', make: (_s, t) => new PredictivePacer({ abandonTarget: t }) },
 ];

@@ -3,7 +3,7 @@ import { erlangOpenLoopOccupancy } from '../../src/sim/reference.js';
 import type { Timeline } from '../../src/sim/metrics.js';
 import { physicalLimit } from '../../src/sim/scenario.js';
 import type { Row } from './aggregate.js';
-import { beats, bestVicidial, pctText, points } from './compare.js';
+import { beats, bestVicidial, pctText, points, verdictText } from './compare.js';
 import { formatTable } from './output.js';
 import type { BenchSettings, DriftData, ScenarioResult } from './scenario-bench.js';
 import { VICIDIAL_LEVEL_GRID } from './policies.js';
@@ -40,7 +40,7 @@ function verdict(r: ScenarioResult, cfg: BenchSettings): string[] {
       `${VICIDIAL_LEVEL_GRID.join('/')} on ${seeds} (most occupancy at ≤ ${pctText(cfg.target, 0)}: ` +
       `${pctText(vt.occupancy)} at ${pctText(vt.abandonRate, 2)} there)`,
     `  ours vs ${v.policy} (${vici.rule}): ${points(ours.occupancy - v.occupancy)} occupancy points at abandon ` +
-      `${pctText(ours.abandon, 2)} vs ${pctText(v.abandon, 2)} — ${beats(ours, v) ? 'BEATS it' : 'more abandons than it'}`,
+      `${pctText(ours.abandon, 2)} vs ${pctText(v.abandon, 2)} — ${verdictText(ours, v)}`,
     ...(m
       ? [
           `  matched: ours with its target set to ${v.policy}'s ${pctText(v.abandon, 2)} (row ${m.policy}): occ ${pctText(m.occupancy)} at ` +

@@ -1,11 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PredictivePacer } from '../../src/pacing/predictive.js';
 import { ProgressivePacer } from '../../src/pacing/simple-pacers.js';
 import type { Pacer } from '../../src/pacing/types.js';
-import { progressiveOccupancy } from '../../src/sim/reference.js';
+import { progressiveInputs, progressiveOccupancy } from '../../src/sim/reference.js';
 import { makeScenario } from '../../src/sim/scenario.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { simulate } from '../../src/sim/simulator.js';
@@ -14,48 +13,10 @@ import { POLICIES } from './policies.js';
 import { SimPool } from './pool.js';
 import { scenarioReport, summary } from './report.js';
 import { benchScenario } from './scenario-bench.js';
-import type { BenchSettings } from './scenario-bench.js';
+import { loadScenarios, parseArgs } from './args.js';
+import type { Args } from './args.js';
 
-const TARGET = 0.03;
 const here = dirname(fileURLToPath(import.meta.url));
-
-interface Args extends BenchSettings {
-  quick: boolean;
-  only: string | undefined;
-  workers: number;
-}
-
-function intArg(argv: readonly string[], flag: string, fallback: number, min: number): number {
-  const i = argv.indexOf(flag);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${flag} needs an integer ≥ ${min}`);
-  return v;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const quick = argv.includes('--quick');
-  const j = argv.indexOf('--scenario');
-  return {
-    quick,
-    target: TARGET,
-    seeds: intArg(argv, '--seeds', quick ? 3 : 30, 1),
-    tuneSeeds: intArg(argv, '--tune-seeds', quick ? 4 : 10, 1),
-    workers: intArg(argv, '--workers', availableParallelism(), 0),
-    only: j >= 0 ? argv[j + 1] : undefined,
-  };
-}
-
-function loadScenarios(args: Args): Scenario[] {
-  const dir = join(here, '..', 'scenarios');
-  const all = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => makeScenario(JSON.parse(readFileSync(join(dir, f), 'utf8')) as Partial<Scenario>));
-  const picked = all.filter((s) => !args.only || s.name === args.only);
-  if (picked.length === 0) throw new Error(`no scenario named ${args.only ?? ''}`);
-  return picked.map((s) => (args.quick ? { ...s, days: Math.min(s.days, 2) } : s));
-}
 
 /** Median CPU seconds (this process, before any worker starts) of `n` simulated days. */
 function cpuSecondsPerDay(make: () => Pacer, n: number): number {
@@ -71,15 +32,44 @@ function cpuSecondsPerDay(make: () => Pacer, n: number): number {
   return xs[Math.floor(n / 2)] ?? Number.NaN;
 }
 
+/**
+ * benchmarks.md's progressive reference setup as the simulator plays it: p = 0.25; failures 50%
+ * no answer at 25 s, 20% busy at 3 s, 30% machines resolved at ~16 s (ring + AMD); ring
+ * lognormal mean 10 s, sd 5 s, cut at 25 s; AMD 2.5 s and exact; talk 120 s, wrap 15 s.
+ */
+const REFERENCE_SETUP = makeScenario({
+  name: 'closed-form',
+  agents: 50,
+  pHuman: 0.25,
+  pMachine: 0.75 * 0.3,
+  pBusy: 0.75 * 0.2,
+  pCongestion: 0,
+  machineRingMeanSeconds: 13.5,
+  amdAccuracy: 1,
+  wrapMeanSeconds: 15,
+});
+
+/** The closed form with E[R] as the simulator has it, beside the simulated busy share (same run). */
+function closedForm(): void {
+  const x = progressiveInputs(REFERENCE_SETUP);
+  const rho = progressiveOccupancy(x);
+  const quoted = progressiveOccupancy({ ...x, meanAnswerSeconds: 10 });
+  const busy = [1, 2, 3].map((seed) => simulate(REFERENCE_SETUP, new ProgressivePacer(), seed).busyShare);
+  const mean = busy.reduce((a, b) => a + b, 0) / busy.length;
+  console.log(
+    `progressive closed form (benchmarks.md reference setup): ρ = ${rho.toFixed(3)} with E[R] = ${x.meanAnswerSeconds.toFixed(1)} s ` +
+      `(ring lognormal 10 s ± 5 s cut at 25 s, + AMD 2.5 s) and E[D_f] = ${x.meanFailedSeconds.toFixed(1)} s; ` +
+      `simulated busy share there (progressive, 50 agents, 8 h, seeds 1–3): ${mean.toFixed(3)}; ` +
+      `benchmarks.md's E[R] ≈ 10 s would give ${quoted.toFixed(3)}`,
+  );
+}
+
 function printHeader(args: Args, scenarios: readonly Scenario[]): void {
   console.log(
     `bench:pacing — ${scenarios.length} scenarios × ${POLICIES.length + 2} policies × ${args.seeds} seeds (evaluation seeds 1000…), ` +
-      `target ${TARGET * 100}%, tuned ratio and tuned VICIdial level on ${args.tuneSeeds} seeds (9000…), ${args.workers} worker threads`,
+      `target ${(args.target * 100).toFixed(2)}%, tuned ratio and tuned VICIdial level on ${args.tuneSeeds} seeds (9000…), ${args.workers} worker threads`,
   );
-  const ref = { p: 0.25, meanFailedSeconds: 17.9, meanAnswerSeconds: 10, meanHandleSeconds: 135 };
-  console.log(
-    `progressive closed form (benchmarks.md reference setup): ρ = ${progressiveOccupancy(ref).toFixed(3)}`,
-  );
+  closedForm();
   const sim = cpuSecondsPerDay(() => new ProgressivePacer(), 5);
   const ours = cpuSecondsPerDay(() => new PredictivePacer(), 3);
   console.log(
@@ -90,7 +80,7 @@ function printHeader(args: Args, scenarios: readonly Scenario[]): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const scenarios = loadScenarios(args);
+  const scenarios = loadScenarios(args, join(here, '..', 'scenarios'));
   const started = performance.now();
   printHeader(args, scenarios);
   const pool = new SimPool(args.workers);
@@ -102,7 +92,7 @@ async function main(): Promise<void> {
     const out = join(here, '..', 'out');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'pacing.csv'), toCsv(rows));
-    writeFileSync(join(out, 'pacing.svg'), toSvg(rows, TARGET));
+    writeFileSync(join(out, 'pacing.svg'), toSvg(rows, args.target));
     console.log(
       `wrote bench/out/pacing.csv and bench/out/pacing.svg; wall time ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );

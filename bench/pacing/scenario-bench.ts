@@ -56,7 +56,10 @@ function frontierOf(pool: SimPool, s: Scenario, cfg: BenchSettings): Promise<Tun
     async (ratio) => {
       const runs = await Promise.all(
         Array.from({ length: cfg.tuneSeeds }, (_, k) =>
-          pool.run({ scenario: s, policy: 'ratio', ratio, label: 'ratio', seed: TUNE_SEED + k }, true),
+          pool.run(
+            { scenario: s, policy: 'ratio', ratio, label: 'ratio', seed: TUNE_SEED + k, target: cfg.target },
+            true,
+          ),
         ),
       );
       return { ratio, ...pooled(runs) };
@@ -75,7 +78,7 @@ function evaluate(
 ): Promise<RunResult[]> {
   return Promise.all(
     Array.from({ length: cfg.seeds }, (_, k) =>
-      pool.run({ ...job, scenario: s, seed: EVAL_SEED + k, timeline }),
+      pool.run({ ...job, scenario: s, seed: EVAL_SEED + k, timeline, target: cfg.target }),
     ),
   );
 }
@@ -107,7 +110,14 @@ function tunedVicidialOf(
       const runs = await Promise.all(
         Array.from({ length: cfg.tuneSeeds }, (_, k) =>
           pool.run(
-            { scenario: s, policy: 'vicidial-tuned', ratio: level, label: 'vt', seed: TUNE_SEED + k },
+            {
+              scenario: s,
+              policy: 'vicidial-tuned',
+              ratio: level,
+              label: 'vt',
+              seed: TUNE_SEED + k,
+              target: cfg.target,
+            },
             true,
           ),
         ),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The telephony lab: a real Asterisk 22 (Debian sid root) on loopback, a SIPp "carrier" playing
-# customers and a SIPp softphone playing agents. See docs/lab.md.
+# customers and a SIPp softphone playing agents; next to it a real FreeSWITCH 1.11.1 with its own
+# SIPp carrier and phones (scripts/lab/freeswitch.sh). See docs/lab.md.
 #   scripts/lab up       build (if needed) and start everything; safe to run twice
 #   scripts/lab down     stop what `up` started, by PID
 #   scripts/lab status   what is running
@@ -22,6 +23,9 @@ PHONE_PORT=5080
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
+
+# shellcheck source=scripts/lab/freeswitch.sh
+source "$HERE/freeswitch.sh"
 
 [[ $EUID -eq 0 ]] || die "the lab needs root (chroot, apt-get); run it as root"
 
@@ -86,11 +90,16 @@ ensure_secrets() {
   if [[ ! -s "$STATE/secrets.env" ]]; then
     (umask 077 && { echo "ARI_PASSWORD=$(secret)"; echo "AMI_SECRET=$(secret)"; } >"$STATE/secrets.env")
   fi
+  # Added with FreeSWITCH: appended to a secrets file from before.
+  for v in ESL_PASSWORD FS_DEFAULT_PASSWORD; do
+    grep -q "^$v=" "$STATE/secrets.env" || (umask 077 && echo "$v=$(secret)" >>"$STATE/secrets.env")
+  done
   # shellcheck disable=SC1091
   source "$STATE/secrets.env"
   # One file per secret, for the dialer's *File config keys (the embedded defaults use these).
   (umask 077 && mkdir -p "$STATE/secrets" && printf '%s' "$ARI_PASSWORD" >"$STATE/secrets/ari-password" \
-    && printf '%s' "$AMI_SECRET" >"$STATE/secrets/ami-secret")
+    && printf '%s' "$AMI_SECRET" >"$STATE/secrets/ami-secret" \
+    && printf '%s' "$ESL_PASSWORD" >"$STATE/secrets/esl-password")
 }
 
 make_media() {
@@ -186,16 +195,16 @@ wait_for_ari() {
 }
 
 start_sipp() { # name scenario sip-port media-port
-  local name=$1 scenario=$2 port=$3
-  sed "s|@MEDIA_DIR@|$STATE/media|g" "$HERE/sipp/$scenario" >"$STATE/$scenario.next"
+  local name=$1 port=$3 scenario="$STATE/$1.xml"
+  sed "s|@MEDIA_DIR@|$STATE/media|g" "$HERE/sipp/$2" >"$scenario.next"
   if running "$name"; then
     # A running peer keeps its scenario; restart it only when the project's scenario changed.
-    if cmp -s "$STATE/$scenario.next" "$STATE/$scenario"; then rm -f "$STATE/$scenario.next"; return 0; fi
+    if cmp -s "$scenario.next" "$scenario"; then rm -f "$scenario.next"; return 0; fi
     log "SIPp $name: scenario changed, restarting it"
     stop_pid "$name"
   fi
-  mv "$STATE/$scenario.next" "$STATE/$scenario"
-  setsid sipp -sf "$STATE/$scenario" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 \
+  mv "$scenario.next" "$scenario"
+  setsid sipp -sf "$scenario" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 \
     -mp "$4" -nostdin -trace_err -error_file "$STATE/$name.errors.log" \
     -trace_msg -message_file "$STATE/$name.messages.log" \
     >"$STATE/$name.out" 2>&1 </dev/null &
@@ -215,7 +224,8 @@ write_env() {
   "agents": $AGENTS,
   "media": "$STATE/media",
   "carrierMessages": "$STATE/carrier.messages.log",
-  "phonesMessages": "$STATE/phones.messages.log"
+  "phonesMessages": "$STATE/phones.messages.log",
+  $(fs_env_json)
 }
 JSON
 }
@@ -246,11 +256,17 @@ cmd_up() {
   wait_for_ari
   start_sipp carrier carrier.xml $CARRIER_PORT 40000
   start_sipp phones agent.xml $PHONE_PORT 45000
+  fs_up
   write_env
   sleep 0.3
   running carrier || die "SIPp carrier exited; see $STATE/carrier.out"
   running phones || die "SIPp phones exited; see $STATE/phones.out"
+  if [[ -z $FS_SKIPPED ]]; then
+    running fs-carrier || die "SIPp fs-carrier exited; see $STATE/fs-carrier.out"
+    running fs-phones || die "SIPp fs-phones exited; see $STATE/fs-phones.out"
+  fi
   log "up: ARI http://127.0.0.1:8088, AMI 127.0.0.1:5038, carrier 127.0.0.1:$CARRIER_PORT, phones 127.0.0.1:$PHONE_PORT"
+  [[ -n $FS_SKIPPED ]] || log "up: FreeSWITCH ESL 127.0.0.1:$FS_ESL_PORT, SIP 127.0.0.1:$FS_SIP_PORT, carrier 127.0.0.1:$FS_CARRIER_PORT, phones 127.0.0.1:$FS_PHONE_PORT"
   log "settings for tests: $STATE/lab.json"
 }
 
@@ -260,7 +276,7 @@ leftovers() {
   local pid
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     [[ $pid == "$$" ]] && continue
-    if [[ "$(readlink "/proc/$pid/root" 2>/dev/null)" == "$ROOT" ]] ||
+    if [[ "$(readlink "/proc/$pid/root" 2>/dev/null)" == "$ROOT" ]] || fs_owns_pid "$pid" ||
       { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "-sf $STATE/"; then
       echo "$pid"
     fi
@@ -268,6 +284,7 @@ leftovers() {
 }
 
 cmd_down() {
+  fs_down
   stop_pid carrier
   stop_pid phones
   stop_pid asterisk
@@ -279,7 +296,9 @@ cmd_down() {
 
 cmd_status() {
   local rc=0
-  for n in asterisk carrier phones; do
+  local names=(asterisk carrier phones)
+  [[ -n "$(fs_missing_reason)" ]] || names+=(freeswitch fs-carrier fs-phones)
+  for n in "${names[@]}"; do
     if running "$n"; then echo "$n: running (pid $(cat "$RUN/$n.pid"))"; else echo "$n: stopped"; rc=3; fi
   done
   [[ -x "$ROOT/usr/sbin/asterisk" ]] && echo "root: $ROOT" || echo "root: not built"

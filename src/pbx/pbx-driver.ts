@@ -128,7 +128,13 @@ export type PbxEvent =
   | (EventBase & { type: 'amd'; callId: string; result: AmdResult; detail: string })
   /** A key the far end pressed (RFC 2833, SIP INFO or in-band, as the PBX decoded it). */
   | (EventBase & { type: 'dtmf'; callId: string; digit: string })
-  | (EventBase & { type: 'playback-finished'; callId: string; playbackId: string })
+  | (EventBase & {
+      type: 'playback-finished';
+      callId: string;
+      playbackId: string;
+      /** Set when the sound did not play (e.g. the PBX could not find the file). */
+      error?: string;
+    })
   | (EventBase & {
       type: 'hangup';
       callId: string;

@@ -190,7 +190,9 @@ class Simulation {
     let n = 0;
     let connected = 0;
     for (const a of this.agents) {
-      if (a.phase === 'logged-out' || a.leaving) continue;
+      // An agent who will log out after this call is shown as the engine shows them: on their
+      // call (or wrap-up) until they actually leave. The engine has no foresight of logouts.
+      if (a.phase === 'logged-out') continue;
       if (a.phase === 'on-call') connected++;
       const v = agents[n];
       if (v) {

@@ -27,8 +27,14 @@ export function causeName(cause: number): string {
   return 'NORMAL_UNSPECIFIED';
 }
 
-/** The cause FreeSWITCH (mod_sofia) reports for a SIP final response. */
+/**
+ * The cause FreeSWITCH 1.11 (mod_sofia sofia_glue_sip_cause_to_freeswitch) reports for a SIP
+ * final response: RFC 3398 except 480 → 18 NO_USER_RESPONSE and 503 → 41 NORMAL_TEMPORARY_FAILURE,
+ * as seen on the lab's real FreeSWITCH.
+ */
 export function causeForSip(status: number): number {
+  if (status === 480) return Q850_BY_NAME['NO_USER_RESPONSE'] ?? 18;
+  if (status === 503) return Q850_BY_NAME['NORMAL_TEMPORARY_FAILURE'] ?? 41;
   return q850FromSip(status);
 }
 

@@ -146,19 +146,18 @@ export class FsSim {
       this.after(ch, 300, () => {
         ch.vars['amd_result'] = machine ? 'MACHINE' : 'HUMAN';
         ch.vars['amd_cause'] = machine ? 'LONGGREETING-1500-1500' : 'HUMAN-800-800';
+        // mod_amd's app returns at once; its verdict is a CUSTOM event with the channel's data.
         this.publish({
           ...channelHeaders(ch, this.coreUuid),
-          'Event-Name': 'CHANNEL_EXECUTE_COMPLETE',
-          Application: 'amd',
-          'Application-Data': '',
-          'Application-Response': '_none_',
+          'Event-Name': 'CUSTOM',
+          'Event-Subclass': 'amd::info',
         });
       });
     }
     return '+OK Message queued\n';
   }
 
-  /** uuid_avmd start: mod_avmd fires avmd::beep only when it hears a voicemail beep. */
+  /** `avmd <uuid> start`: mod_avmd fires avmd::beep only when it hears a voicemail beep. */
   avmd(uuid: string): string {
     const ch = this.channels.get(uuid);
     if (!ch) return '-ERR No such channel!\n';

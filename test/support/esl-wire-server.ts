@@ -168,8 +168,8 @@ export class EslWireServer {
         return sim.broadcast(a, b);
       case 'uuid_break':
         return sim.breakMedia(a, b === 'all');
-      case 'uuid_avmd':
-        return sim.avmd(a);
+      case 'avmd':
+        return b === 'start' ? sim.avmd(a) : '+OK\n';
       case 'conference':
         if (b === 'record' || b === 'norecord') return sim.conferenceRecord(a, c, b === 'record');
         return `-ERR unsupported conference command ${b}\n`;

@@ -14,6 +14,23 @@ export interface LabSettings {
   /** Every SIP message the carrier SIPp sent or received (the far end's own record). */
   carrierMessages: string;
   phonesMessages: string;
+  /** The lab's FreeSWITCH (scripts/lab/freeswitch.sh); null when its bundle is missing. */
+  freeswitch?: LabFreeswitch | null;
+  /** Why the FreeSWITCH tier is skipped (`lab up` said it in one line). */
+  freeswitchSkipped?: string;
+}
+
+/** The lab's FreeSWITCH 1.11.1 on loopback, with a SIPp carrier and phones of its own. */
+export interface LabFreeswitch {
+  esl: { host: string; port: number; password: string };
+  sipPort: number;
+  /** Gateway to the FreeSWITCH tier's SIPp carrier: `sofia/gateway/<name>/<number>`. */
+  carrierGateway: string;
+  recordingDir: string;
+  sounds: string;
+  log: string;
+  carrierMessages: string;
+  phonesMessages: string;
 }
 
 export function labHome(): string {
@@ -65,4 +82,22 @@ export function dialogsAtCarrier(settings: LabSettings, since = 0): Map<string, 
     dialogs.set(`+${number}`, set);
   }
   return dialogs;
+}
+
+/**
+ * The lab's FreeSWITCH, or why its tier cannot run (vitest decides skips while collecting, so this
+ * never throws for a lab that is down: the tests then fail on labSettings() as usual). With
+ * CI=true a missing FreeSWITCH is an error: CI never skips the tier silently.
+ */
+export function labFreeswitch(): { fs: LabFreeswitch; skip?: undefined } | { fs?: undefined; skip: string } {
+  let settings: LabSettings;
+  try {
+    settings = labSettings();
+  } catch (err) {
+    return { skip: err instanceof Error ? err.message : String(err) };
+  }
+  if (settings.freeswitch) return { fs: settings.freeswitch };
+  const skip = `FreeSWITCH tier skipped: ${settings.freeswitchSkipped ?? 'this lab has no FreeSWITCH (run lab up again)'}`;
+  if (process.env['CI'] === 'true') throw new Error(`${skip} (CI=true needs it)`);
+  return { skip };
 }

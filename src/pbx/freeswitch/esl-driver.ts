@@ -16,30 +16,22 @@ import {
   type SnoopMode,
 } from '../pbx-driver.js';
 import { EslClient, type EslEvent } from './esl-client.js';
-import {
-  FS_HANGUP_CAUSES,
-  isNoSuchChannel,
-  originateCommand,
-  snoopVars,
-  WAIT_FOR_BEEP,
-} from './esl-commands.js';
+import { FS_HANGUP_CAUSES, isNoSuchChannel, originateCommand, snoopVars } from './esl-commands.js';
+import { EslAmd } from './esl-amd.js';
 import { EslPlayback } from './esl-playback.js';
 import { ESL_EVENTS, type EslDriverOptions } from './esl-options.js';
 import { EslConferences } from './esl-conferences.js';
 import { EslRecorder } from './esl-recordings.js';
-import { amdFromModAmd, hangupFromEvent, hangupFromJobError, parseChannels } from './esl-events.js';
+import { hangupFromEvent, hangupFromJobError } from './esl-events.js';
 
 interface CallState {
   amd: boolean;
-  /** amdWaitForBeep: a machine's verdict waits for wait_for_silence (holding AMD's detail). */
   waitForBeep: boolean;
-  machineDetail?: string;
   answered: boolean;
   ringing: boolean;
   ended: boolean;
   /** hangup() came before FreeSWITCH created the channel (bgapi is queued): kill it when it shows. */
   hangupPending?: string;
-  amdTimer?: NodeJS.Timeout;
 }
 
 /** A `-ERR` job whose channel never produced CHANNEL_HANGUP_COMPLETE is finished after this. */
@@ -64,6 +56,7 @@ export class EslDriver implements PbxDriver {
   private readonly conferences: EslConferences;
   private readonly recorder: EslRecorder;
   private readonly playback: EslPlayback;
+  private readonly amd: EslAmd;
   private readonly events: EventFanout;
   private readonly session: ReconnectingSession<EslClient>;
 
@@ -98,7 +91,15 @@ export class EslDriver implements PbxDriver {
       },
     });
     const api = (c: string): Promise<string> => this.live().api(c);
-    this.conferences = new EslConferences(api, options.conferenceProfile ?? 'default', logger);
+    this.conferences = new EslConferences(api, options.conferenceProfile ?? 'dialer', logger);
+    this.amd = new EslAmd(
+      { bgapi: (c) => this.live().bgapi(c), emit: (e) => this.emit(e), logger },
+      options.amdEngine ?? 'mod_amd',
+      {
+        verdictTimeoutMs: options.amdVerdictTimeoutMs ?? 10_000,
+        avmdWindowMs: options.avmdWindowMs ?? 8_000,
+      },
+    );
     this.playback = new EslPlayback(api, (e) => this.emit(e));
     this.recorder = new EslRecorder(
       { api, emit: (e) => this.emit(e), logger },
@@ -113,7 +114,7 @@ export class EslDriver implements PbxDriver {
   }
 
   close(): Promise<void> {
-    for (const c of this.calls.values()) clearTimeout(c.amdTimer);
+    this.amd.clear();
     this.session.close();
     this.events.clear();
     return Promise.resolve();
@@ -189,12 +190,21 @@ export class EslDriver implements PbxDriver {
     await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode));
   }
 
-  async listCalls(): Promise<LiveCall[]> {
-    const rows = parseChannels(await this.live().api('show channels as json'));
-    return rows.map((r) => {
-      const bridgeId = this.conferences.roomOf(r.uuid);
-      return { callId: r.uuid, state: r.state, ...(bridgeId ? { bridgeId } : {}) };
-    });
+  /**
+   * The calls this driver started and has not seen end, from its own state: FreeSWITCH's
+   * `show channels` reads the core database, written asynchronously, so it lags the events by
+   * up to ~100 ms both ways (a just-answered call still "ringing", a hung-up one still listed).
+   */
+  listCalls(): Promise<LiveCall[]> {
+    this.live();
+    const list: LiveCall[] = [];
+    for (const [callId, c] of this.calls) {
+      if (c.ended) continue;
+      const bridgeId = this.conferences.roomOf(callId);
+      const state = c.answered ? 'up' : c.ringing ? 'ringing' : 'other';
+      list.push({ callId, state, ...(bridgeId ? { bridgeId } : {}) });
+    }
+    return Promise.resolve(list);
   }
 
   async health(): Promise<PbxHealth> {
@@ -229,11 +239,20 @@ export class EslDriver implements PbxDriver {
     }
   }
 
-  /** Hangups that happened while we were away are lost: compare with `show channels`. */
+  /**
+   * Hangups that happened while we were away are lost (FreeSWITCH does not replay events): each
+   * tracked call is asked for with `uuid_exists`, which reads the live session table (not the
+   * lagging database behind `show channels`). A call whose originate is still queued is kept.
+   */
   private async reconcile(): Promise<void> {
     try {
-      const live = new Set((await this.listCalls()).map((c) => c.callId));
-      const lost = [...this.calls.keys()].filter((id) => !live.has(id));
+      const client = this.live();
+      const pending = new Set(this.jobs.values());
+      const lost: string[] = [];
+      for (const id of [...this.calls.keys()]) {
+        if (pending.has(id)) continue;
+        if ((await client.api(`uuid_exists ${id}`)).trim() !== 'true') lost.push(id);
+      }
       for (const id of lost) this.forget(id);
       if (lost.length > 0) this.emit({ type: 'calls-lost', callIds: lost, at: Date.now() });
     } catch (e) {
@@ -243,7 +262,10 @@ export class EslDriver implements PbxDriver {
 
   private handle(e: EslEvent): void {
     if (e.name === 'BACKGROUND_JOB') return this.onJob(e);
-    if (e.name === 'CUSTOM') return this.onCustom(e);
+    if (e.name === 'CUSTOM') {
+      if (!this.amd.onCustom(e)) this.onCustom(e);
+      return;
+    }
     if (e.name === 'RECORD_START' || e.name === 'RECORD_STOP')
       return this.recorder.onPath(e.headers['Record-File-Path'] ?? '', e.name === 'RECORD_START');
     if (e.name === 'PLAYBACK_START' || e.name === 'PLAYBACK_STOP')
@@ -263,39 +285,17 @@ export class EslDriver implements PbxDriver {
         if (call.answered) return;
         call.answered = true;
         this.emit({ type: 'answered', callId, at });
-        if (call.amd) this.startAmd(callId, call);
+        if (call.amd) this.amd.start(callId, call.waitForBeep);
         return;
       case 'CHANNEL_EXECUTE_COMPLETE':
-        return this.onExecuteComplete(callId, call, e, at);
+        this.playback.onExecuteComplete(callId, e);
+        return this.amd.onExecuteComplete(callId, e);
       case 'DTMF':
         return this.emit({ type: 'dtmf', callId, digit: e.headers['DTMF-Digit'] ?? '', at });
       case 'CHANNEL_HANGUP_COMPLETE':
         this.emit(hangupFromEvent(callId, e, call.answered));
         return this.forget(callId);
     }
-  }
-
-  /** mod_amd's verdict, or for a machine with waitForBeep the end of wait_for_silence after it. */
-  private onExecuteComplete(callId: string, call: CallState, e: EslEvent, at: number): void {
-    const app = e.headers['Application'];
-    if (app === 'wait_for_silence' && call.amd && call.machineDetail !== undefined) {
-      call.amd = false;
-      const quiet = e.headers['variable_wait_for_silence_timeout'] === 'true' ? 'TIMEOUT' : 'SILENCE';
-      this.emit({ type: 'amd', callId, result: 'machine', detail: `${call.machineDetail} ${quiet}`, at });
-      return;
-    }
-    if (app !== 'amd' || !call.amd || call.machineDetail !== undefined) return;
-    const result = amdFromModAmd(e.headers['variable_amd_result']);
-    const detail = e.headers['variable_amd_cause'] ?? '';
-    if (result === 'machine' && call.waitForBeep) {
-      call.machineDetail = detail;
-      this.live()
-        .bgapi(`uuid_broadcast ${callId} ${WAIT_FOR_BEEP} aleg`)
-        .catch((err: unknown) => this.logger.warn({ callId, err: String(err) }, 'wait_for_silence failed'));
-      return;
-    }
-    call.amd = false;
-    this.emit({ type: 'amd', callId, result, detail, at });
   }
 
   private killLate(callId: string, call: CallState): void {
@@ -321,33 +321,12 @@ export class EslDriver implements PbxDriver {
     });
   }
 
-  private startAmd(callId: string, call: CallState): void {
-    const engine = this.options.amdEngine ?? 'mod_amd';
-    const command = engine === 'avmd' ? `uuid_avmd ${callId} start` : `uuid_broadcast ${callId} amd:: aleg`;
-    this.live()
-      .bgapi(command)
-      .catch((err: unknown) => this.logger.warn({ callId, err: String(err) }, 'AMD start failed'));
-    if (engine !== 'avmd') return;
-    call.amdTimer = setTimeout(() => {
-      if (!call.amd || call.ended) return;
-      call.amd = false;
-      this.emit({ type: 'amd', callId, result: 'human', detail: 'no-beep', at: Date.now() });
-    }, this.options.avmdWindowMs ?? 8_000);
-  }
-
   private onCustom(e: EslEvent): void {
     const subclass = e.headers['Event-Subclass'];
-    if (subclass === 'avmd::beep') {
-      const callId = e.headers['Unique-ID'] ?? '';
-      const call = this.calls.get(callId);
-      if (!call?.amd || call.ended) return;
-      call.amd = false;
-      clearTimeout(call.amdTimer);
-      this.emit({ type: 'amd', callId, result: 'machine', detail: 'beep', at: Date.now() });
-    } else if (subclass === 'conference::maintenance') {
+    if (subclass === 'conference::maintenance') {
       const action = e.headers['Action'];
       if (action === 'start-recording' || action === 'stop-recording') {
-        this.recorder.onPath(e.headers['Path'] ?? '', action === 'start-recording');
+        this.recorder.onPath(e.headers['Path'] ?? '', action === 'start-recording', e.headers['Error']);
       }
     }
   }
@@ -356,7 +335,7 @@ export class EslDriver implements PbxDriver {
     const call = this.calls.get(callId);
     if (!call) return;
     call.ended = true;
-    clearTimeout(call.amdTimer);
+    this.amd.forget(callId);
     this.conferences.drop(callId);
     this.playback.forget(callId);
     this.calls.delete(callId);

@@ -1,5 +1,5 @@
-import { outcomeFromQ850, Q850, Q850_BY_NAME } from '../../domain/call-outcome.js';
-import type { AmdResult, LiveCall, PbxEvent } from '../pbx-driver.js';
+import { outcomeFromQ850, Q850, Q850_BY_NAME, q850FromSip } from '../../domain/call-outcome.js';
+import type { AmdResult, PbxEvent } from '../pbx-driver.js';
 import type { EslEvent } from './esl-client.js';
 
 type HangupEvent = Extract<PbxEvent, { type: 'hangup' }>;
@@ -12,12 +12,25 @@ export function causeOf(headers: Readonly<Record<string, string>>, fallbackName?
   return Q850_BY_NAME[name] ?? Q850.NORMAL_UNSPECIFIED;
 }
 
+/**
+ * The cause of a call that was never answered. mod_sofia maps some SIP statuses its own way
+ * (503 → 41 NORMAL_TEMPORARY_FAILURE, 480 → 18 NO_USER_RESPONSE) where Asterisk and the rest of
+ * the project follow RFC 3398 (34, 19): the far end's status, when there is one, is mapped with
+ * the project's table so that outcomes match on both PBXs. 487 is our own CANCEL (the originate
+ * timeout): FreeSWITCH's cause (NO_ANSWER) says more than the status.
+ */
+export function unansweredCause(headers: Readonly<Record<string, string>>): number {
+  const sip = Number(headers['variable_sip_term_status']);
+  if (Number.isInteger(sip) && sip >= 400 && sip !== 487) return q850FromSip(sip);
+  return causeOf(headers);
+}
+
 /** Builds our hangup event from CHANNEL_HANGUP_COMPLETE (header names as in FreeSWITCH's events). */
 export function hangupFromEvent(callId: string, e: EslEvent, answeredSeen: boolean): HangupEvent {
   const h = e.headers;
-  const cause = causeOf(h);
   const answered =
     answeredSeen || Number(h['variable_answersec'] ?? '0') > 0 || h['Answer-State'] === 'answered';
+  const cause = answered ? causeOf(h) : unansweredCause(h);
   const sip = Number(h['variable_sip_term_status']);
   return {
     type: 'hangup',
@@ -61,38 +74,5 @@ export function amdFromModAmd(result: string | undefined): AmdResult {
       return 'hangup';
     default:
       return 'notsure';
-  }
-}
-
-/** One row of `show channels as json` (mod_commands; column names of the channels table). */
-interface ChannelRow {
-  uuid?: string;
-  callstate?: string;
-}
-
-/** Parses `show channels as json`; FreeSWITCH omits `rows` when there are none. */
-export function parseChannels(body: string): { uuid: string; state: LiveCall['state'] }[] {
-  let parsed: { rows?: ChannelRow[] };
-  try {
-    parsed = JSON.parse(body) as { rows?: ChannelRow[] };
-  } catch {
-    return [];
-  }
-  return (parsed.rows ?? []).flatMap((r) => (r.uuid ? [{ uuid: r.uuid, state: stateOf(r.callstate) }] : []));
-}
-
-function stateOf(callstate: string | undefined): LiveCall['state'] {
-  switch (callstate) {
-    case 'RINGING':
-    case 'EARLY':
-      return 'ringing';
-    case 'ACTIVE':
-    case 'HELD':
-      return 'up';
-    case 'DOWN':
-    case 'HANGUP':
-      return 'down';
-    default:
-      return 'other';
   }
 }

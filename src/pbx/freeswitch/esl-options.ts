@@ -2,7 +2,7 @@
 export type EslAmdEngine =
   /** mod_amd (out-of-tree port of Asterisk's AMD): app `amd`, result in `amd_result`/`amd_cause`. */
   | 'mod_amd'
-  /** mod_avmd (in-tree): beep detection only; a beep means machine, none within the window human. */
+  /** mod_avmd (in tree): beep detection only; a beep means machine, none within the window notsure. */
   | 'avmd';
 
 /** Settings of one FreeSWITCH node. The password is never logged. */
@@ -14,10 +14,15 @@ export interface EslDriverOptions {
   recordingDir: string;
   /** The same directory as the dialer sees it (shared volume); defaults to `recordingDir`. */
   localRecordingDir?: string;
-  /** Conference profile used for bridges (conference.conf.xml); `default` ships with FreeSWITCH. */
+  /**
+   * Conference profile used for bridges: `dialer` (dialplan/freeswitch/conference/dialer-profile.xml:
+   * no prompts, tones, hold music or DTMF controls). FreeSWITCH's own `default` plays all of those.
+   */
   conferenceProfile?: string;
   amdEngine?: EslAmdEngine;
-  /** avmd only: how long to wait for a beep before calling the party human. */
+  /** mod_amd: no verdict this long after answer is reported as `notsure` (default 10 s). */
+  amdVerdictTimeoutMs?: number;
+  /** avmd only: no beep this long after answer is reported as `notsure` (default 8 s). */
   avmdWindowMs?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
@@ -38,6 +43,7 @@ export const ESL_EVENTS = [
   'PLAYBACK_START',
   'PLAYBACK_STOP',
   'CUSTOM',
+  'amd::info',
   'avmd::beep',
   'conference::maintenance',
 ];

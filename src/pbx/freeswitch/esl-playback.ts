@@ -62,11 +62,26 @@ export class EslPlayback {
     }
   }
 
+  /**
+   * The `playback` application's end. A file FreeSWITCH cannot open sends no PLAYBACK_START or
+   * PLAYBACK_STOP, only this, with `Application-Response: FILE NOT FOUND`: the playback is
+   * finished here (with the error), or the caller would wait for it forever.
+   */
+  onExecuteComplete(callId: string, e: EslEvent): void {
+    if (e.headers['Application'] !== 'playback') return;
+    const id = /\{(?:[^}]*,)?dialer_playback_id=([^,}]+)/.exec(e.headers['Application-Data'] ?? '')?.[1];
+    const mine = this.calls.get(callId);
+    if (!id || !mine?.has(id)) return;
+    mine.delete(id);
+    const response = e.headers['Application-Response'] ?? '';
+    this.finished(callId, id, /^FILE PLAYED$|^_none_$|^$/.test(response) ? undefined : response);
+  }
+
   forget(callId: string): void {
     this.calls.delete(callId);
   }
 
-  private finished(callId: string, playbackId: string): void {
-    this.emit({ type: 'playback-finished', callId, playbackId, at: Date.now() });
+  private finished(callId: string, playbackId: string, error?: string): void {
+    this.emit({ type: 'playback-finished', callId, playbackId, ...(error ? { error } : {}), at: Date.now() });
   }
 }

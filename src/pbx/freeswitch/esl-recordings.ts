@@ -82,10 +82,18 @@ export class EslRecorder {
     this.recordings.delete(name);
   }
 
-  /** RECORD_START/RECORD_STOP (Record-File-Path) or conference::maintenance (Path). */
-  onPath(path: string, started: boolean): void {
+  /**
+   * RECORD_START/RECORD_STOP (Record-File-Path) or conference::maintenance (Path). A conference
+   * that cannot open the file still sends `start-recording`, with an `Error` header
+   * (mod_conference conference_record_thread_run): that recording failed, it did not start.
+   */
+  onPath(path: string, started: boolean, error?: string): void {
     for (const [name, rec] of this.recordings) {
       if (rec.path !== path || rec.finished) continue;
+      if (error) {
+        rec.finished = true;
+        return this.host.emit({ type: 'recording-failed', name, detail: error, at: Date.now() });
+      }
       if (started) return this.host.emit({ type: 'recording-started', name, at: Date.now() });
       rec.finished = true;
       return this.host.emit({ type: 'recording-finished', name, at: Date.now() });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../../bench/pacing/aggregate.js';
-import { beats, bestVicidial } from '../../../bench/pacing/compare.js';
+import { beats, bestVicidial, verdictText } from '../../../bench/pacing/compare.js';
 
 const row = (policy: string, occupancy: number, abandon: number): Row => ({
   scenario: 's',
@@ -55,5 +55,16 @@ describe('beats', () => {
     [0.6, 0.01, 0.6, 0.03, false],
   ])('ours %d at %d vs %d at %d → %s', (o, oa, v, va, expected) =>
     expect(beats(row('predictive', o, oa), row('vicidial-hard', v, va))).toBe(expected),
+  );
+});
+
+describe('verdictText', () => {
+  it.each([
+    [0.8, 0.02, 0.6, 0.03, 'BEATS it'],
+    [0.8, 0.04, 0.6, 0.03, 'more occupancy, but more abandons than it'],
+    [0.5, 0.01, 0.6, 0.03, 'fewer or equal abandons, but less occupancy than it'],
+    [0.5, 0.04, 0.6, 0.03, 'LOSES to it (less occupancy, more abandons)'],
+  ])('ours %d at %d vs %d at %d → %s', (o, oa, v, va, text) =>
+    expect(verdictText(row('predictive', o, oa), row('vicidial-hard', v, va))).toBe(text),
   );
 });

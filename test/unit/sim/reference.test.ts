@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { erlangB, erlangOpenLoopOccupancy, progressiveOccupancy } from '../../../src/sim/reference.js';
+import {
+  cappedLognormalMean,
+  erlangB,
+  erlangOpenLoopOccupancy,
+  progressiveInputs,
+  progressiveOccupancy,
+} from '../../../src/sim/reference.js';
+import { Rng } from '../../../src/sim/rng.js';
+import { makeScenario } from '../../../src/sim/scenario.js';
 
 describe('Erlang B', () => {
   it.each([
@@ -29,5 +37,36 @@ describe('progressive closed form', () => {
     });
     expect(rho).toBeCloseTo(135 / (135 + 3 * 17.9 + 10), 12);
     expect(rho).toBeCloseTo(0.679, 3);
+  });
+});
+
+describe('the closed form read off a scenario', () => {
+  it('E[min(X, cap)] of a lognormal agrees with sampling it as the simulator does', () => {
+    const rng = new Rng(11);
+    let sum = 0;
+    const n = 200_000;
+    for (let i = 0; i < n; i++) sum += Math.min(25, rng.lognormal(10, 5));
+    expect(cappedLognormalMean(10, 5, 25)).toBeCloseTo(sum / n, 1);
+    expect(cappedLognormalMean(10, 0, 25)).toBe(10);
+    expect(cappedLognormalMean(30, 0, 25)).toBe(25);
+  });
+
+  it('puts the AMD time into E[R]: the reference setup has E[R] ≈ 12.4 s, not 10 s', () => {
+    const s = makeScenario({
+      name: 'ref',
+      pHuman: 0.25,
+      pMachine: 0.75 * 0.3,
+      pBusy: 0.75 * 0.2,
+      pCongestion: 0,
+      machineRingMeanSeconds: 13.5,
+      amdAccuracy: 1,
+      wrapMeanSeconds: 15,
+    });
+    const x = progressiveInputs(s);
+    expect(x.p).toBe(0.25);
+    expect(x.meanAnswerSeconds).toBeCloseTo(9.93 + 2.5, 1);
+    expect(x.meanFailedSeconds).toBeCloseTo(17.9, 0);
+    expect(x.meanHandleSeconds).toBe(135);
+    expect(progressiveOccupancy(x)).toBeLessThan(0.675);
   });
 });

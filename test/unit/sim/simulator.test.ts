@@ -4,6 +4,7 @@ import { FixedRatioPacer, ProgressivePacer } from '../../../src/pacing/simple-pa
 import { progressiveOccupancy } from '../../../src/sim/reference.js';
 import { curveAt, makeScenario } from '../../../src/sim/scenario.js';
 import { simulate } from '../../../src/sim/simulator.js';
+import type { Pacer } from '../../../src/pacing/types.js';
 
 /**
  * benchmarks.md reference setup: p = 0.25; of the failures 50% no-answer at 25 s, 20% busy at
@@ -89,6 +90,35 @@ describe('simulator', () => {
     );
     expect(half.talkMinPerAgentHour).toBeGreaterThan(0);
     expect(half.humans).toBeLessThan(all.humans * 0.7);
+  });
+});
+
+describe('the pacer sees what the engine sees', () => {
+  it('shows an agent who will log out after their call as on a call until they leave (no foresight)', () => {
+    // Every agent logs out at 1 h; the engine cannot know that until they do, so while they
+    // finish their calls the pacer must still see them, on-call or in wrap-up.
+    const s = makeScenario({
+      name: 'logout',
+      agents: 10,
+      hoursPerDay: 2,
+      logouts: [{ atHour: 1, fraction: 1 }],
+    });
+    const seen: { now: number; busy: number }[] = [];
+    const inner = new ProgressivePacer();
+    const spy: Pacer = {
+      name: 'spy',
+      observe: () => undefined,
+      decide: (st) => {
+        let busy = 0;
+        for (const a of st.agents) if (a.state === 'on-call' || a.state === 'wrap-up') busy++;
+        seen.push({ now: st.now, busy });
+        return inner.decide(st);
+      },
+    };
+    simulate(s, spy, 3);
+    const justAfter = seen.filter((x) => x.now > 3600 && x.now < 3601 + 30);
+    expect(justAfter.length).toBeGreaterThan(0);
+    expect(Math.max(...justAfter.map((x) => x.busy))).toBeGreaterThan(0);
   });
 });
 

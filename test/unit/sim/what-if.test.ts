@@ -29,7 +29,9 @@ describe('what-if', () => {
     expect(() => scenarioFromHistory({ ...history, dials: 10 })).toThrow(/too thin/);
   });
 
-  it('applies overrides: +10 agents talk more in total', () => {
+  // Two simulated campaign days per side: ~1 s alone, far longer on a loaded machine. The
+  // timeout only guards against a hang; it is not a speed check.
+  it('applies overrides: +10 agents talk more in total', { timeout: 60_000 }, () => {
     const r = simulateWhatIf(history, { agentsDelta: 10, seeds: 2 });
     expect(r.scenario.agents).toBe(15);
     expect(r.whatIf.humans).toBeGreaterThan(r.baseline.humans * 2);
