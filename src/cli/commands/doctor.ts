@@ -16,7 +16,8 @@ export function formatDiagnosis(d: CampaignDiagnosis): string {
   const show = (v: number | boolean | undefined) =>
     v === undefined ? 'unknown (engine not queried)' : String(v);
   lines.push(
-    `ready agents: ${show(e.readyAgents)}; trunk free channels: ${show(e.trunkFreeChannels)}; PBX healthy: ${show(e.pbxHealthy)}`,
+    `ready agents: ${show(e.readyAgents)}; PBX healthy: ${show(e.pbxHealthy)}`,
+    `trunk: free channels ${show(e.trunkFreeChannels)}${e.trunkMaxChannels === undefined ? '' : ` of ${e.trunkMaxChannels}`}; calls that may start this second (per-second allowance) ${show(e.trunkStartsNow)}`,
   );
   lines.push(d.problems.length ? 'why it is not dialling:' : 'nothing stops this campaign from dialling');
   for (const p of d.problems) lines.push(`  - ${p}`);
