@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -19,6 +20,13 @@ export default tseslint.config(
       'no-console': 'off',
       'max-lines': ['warn', { max: 450, skipBlankLines: true, skipComments: true }],
     },
+  },
+  {
+    // The web console runs in the browser: browser globals, the rules of hooks.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     files: ['**/*.js'],

@@ -8,6 +8,7 @@ import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { previewHandlers } from './preview-routes.js';
 import { refusalHandlers } from './refusal-routes.js';
+import { registerWebConsole } from './web-console.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +24,8 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** The gate's stored refusals (GET /api/refusals, /api/leads/:id/refusals). */
   refusals?: RefusalHistory;
+  /** The built web console to serve (default: dist/web); false serves none. */
+  webRoot?: string | false;
 }
 
 const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
@@ -31,6 +34,7 @@ const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,6
 export function buildServer(deps: ServerDeps) {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) });
   app.setErrorHandler((err: Error, req, reply) => errorHandler(err, req, reply));
+  if (deps.webRoot !== false) registerWebConsole(app, deps.webRoot);
 
   app.addHook('onRequest', (req, _reply, done) => {
     if (!req.url.startsWith('/api/')) return done();
