@@ -11,11 +11,13 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { Clock } from './ports/clock.js';
 import type { GatePort } from './ports/gate.js';
+import type { RefusalHistory } from './ports/refusals.js';
 import { Shutdown } from './shutdown.js';
 import type { Dependency } from './startup/dependencies.js';
 import { createDb } from './store/db.js';
 import { PgDispositionLog } from './store/dispositions.js';
 import { PgComplianceGate } from './store/gate-facts.js';
+import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
 
@@ -34,6 +36,8 @@ export interface App {
   readonly pbx: PbxNodes;
   /** The compliance gate over Postgres. */
   readonly gate: GatePort;
+  /** The gate's stored refusals, by number or lead. */
+  readonly refusals: RefusalHistory;
   readonly metrics: Metrics;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
@@ -101,6 +105,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     redis,
     pbx,
     gate,
+    refusals: new PgRefusalHistory(db),
     metrics,
     engines,
     dependencies: () => serviceDependencies({ config, db, redis, pbx }),

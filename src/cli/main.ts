@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDncCommand } from './commands/dnc.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerRefusalsCommand } from './commands/refusals.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
@@ -48,6 +49,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerImportCommand(program, getApp);
   registerDncCommand(program, getApp);
   registerDoctorCommand(program, getApp);
+  registerRefusalsCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
   registerSurveyCommand(program, getApp);

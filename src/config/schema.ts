@@ -6,6 +6,8 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like
 const ianaZone = z
   .string()
   .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone like Europe/London');
+/** Refusals are kept this long by default: 5 years, the Telemarketing Sales Rule's record term. */
+const REFUSAL_RETENTION_DAYS = 1826;
 const port = z.number().int().min(1).max(65535);
 
 /** A credential given inline (discouraged) or, better, as a file readable only by the dialer. */
@@ -117,9 +119,17 @@ export const configSchema = z
         abandonTarget: z.number().min(0).max(0.03, 'the legal ceiling is 3% (0.03)').default(0.03),
         approvalThreshold: z.number().int().positive().default(5000),
         connectWithinSec: z.number().positive().max(2, 'the rule is 2 seconds at most').default(2),
+        /** How long the gate's refusals are kept (gate_refusals); 5 years, the TSR's record term. */
+        refusalRetentionDays: z.number().int().positive().default(REFUSAL_RETENTION_DAYS),
       })
       .strict()
-      .default({ profile: 'us', abandonTarget: 0.03, approvalThreshold: 5000, connectWithinSec: 2 }),
+      .default({
+        profile: 'us',
+        abandonTarget: 0.03,
+        approvalThreshold: 5000,
+        connectWithinSec: 2,
+        refusalRetentionDays: REFUSAL_RETENTION_DAYS,
+      }),
   })
   .strict()
   .strict();

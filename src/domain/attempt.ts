@@ -1,3 +1,4 @@
+import type { RefusalFacts } from './compliance/refusal-facts.js';
 import type { CallOutcome } from './call-outcome.js';
 
 /** One dial attempt handed to the engine (from the hopper). */
@@ -29,6 +30,8 @@ export interface GateRefusal {
   allowed: false;
   reason: string;
   nextEligibleAt?: Date;
+  /** The facts the refusal rests on (domain/compliance/refusal-facts.ts), kept with it. */
+  facts?: RefusalFacts;
 }
 
 /** How a dialled attempt ended, for the lead's next step (retry rules) and the pacer. */

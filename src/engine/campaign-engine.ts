@@ -52,6 +52,8 @@ export interface CampaignEngine {
   runner: CampaignRunner;
   agents: AgentPool;
   router: EventRouter;
+  /** The campaign's trunk capacity (channels and calls per second). */
+  readonly trunk: TrunkSlots;
   /** Preview campaigns: the desk that offers leads to agents. */
   preview?: PreviewDesk;
   stop(drainMs: number): Promise<void>;
@@ -107,6 +109,7 @@ export async function startCampaignEngine(
     runner,
     agents,
     router,
+    trunk: ports.trunk,
     preview,
     async stop(drainMs) {
       await runner.stop(drainMs);

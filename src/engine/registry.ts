@@ -99,7 +99,9 @@ export class EngineRegistry {
     const facts: EngineFacts = { pbxHealthy: health.ok };
     if (engine) {
       facts.readyAgents = engine.agents.count('ready');
-      facts.trunkFreeChannels = engine.runner.pacerState().trunkFreeLines;
+      facts.trunkFreeChannels = engine.trunk.freeChannels();
+      facts.trunkMaxChannels = engine.trunk.maxChannels;
+      facts.trunkStartsNow = engine.trunk.available();
     }
     return this.deps.doctor.diagnose(c.id, now, facts);
   }

@@ -13,7 +13,7 @@ export class TrunkLimiter implements TrunkSlots {
 
   constructor(
     readonly name: string,
-    private readonly maxChannels: number,
+    readonly maxChannels: number,
     private readonly cps: number,
     private readonly now: () => number,
   ) {
@@ -39,6 +39,10 @@ export class TrunkLimiter implements TrunkSlots {
   available(): number {
     this.refill();
     return Math.max(0, Math.min(this.maxChannels - this.live, Math.floor(this.tokens)));
+  }
+
+  freeChannels(): number {
+    return Math.max(0, this.maxChannels - this.live);
   }
 
   get liveCalls(): number {

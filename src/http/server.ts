@@ -4,9 +4,11 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { EngineRegistry } from '../engine/registry.js';
 import type { CheckResult } from '../startup/dependencies.js';
+import type { RefusalHistory } from '../ports/refusals.js';
 import { mayActAsAgent, type Principal, type Role } from './auth.js';
 import { errorHandler, HttpError } from './errors.js';
 import { previewHandlers } from './preview-routes.js';
+import { refusalHandlers } from './refusal-routes.js';
 import { registerWebConsole } from './web-console.js';
 
 declare module 'fastify' {
@@ -22,6 +24,8 @@ export interface ServerDeps {
   /** Every dependency's state, for `GET /ready`. */
   ready: () => Promise<CheckResult[]>;
   metrics?: Metrics;
+  /** The gate's stored refusals (GET /api/refusals, /api/leads/:id/refusals). */
+  refusals?: RefusalHistory;
   /** The built web console to serve (default: dist/web); false serves none. */
   webRoot?: string | false;
 }
@@ -102,6 +106,12 @@ export function buildServer(deps: ServerDeps) {
       .parse(req.params);
     return deps.registry.diagnose(id);
   });
+
+  if (deps.refusals) {
+    const refusals = refusalHandlers(deps.refusals, (req) => requireRole(req, ['supervisor', 'qa', 'admin']));
+    app.get('/api/refusals', refusals.ofPhone);
+    app.get('/api/leads/:id/refusals', refusals.ofLead);
+  }
 
   const preview = previewHandlers(deps.registry, agentAction);
   app.get('/api/agents/:username/offer', preview.offer);

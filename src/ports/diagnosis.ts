@@ -9,8 +9,11 @@ export type IneligibleReason = 'completed' | 'in-progress' | (string & {});
 /** What only the running engine knows; the diagnosis reports them when given. */
 export interface EngineFacts {
   readyAgents?: number;
-  /** Free channels on the campaign's trunk. */
+  /** Channels of the campaign's trunk not in use now, of `trunkMaxChannels`. */
   trunkFreeChannels?: number;
+  trunkMaxChannels?: number;
+  /** Calls that may start this second: free channels within the trunk's per-second allowance. */
+  trunkStartsNow?: number;
   pbxHealthy?: boolean;
 }
 

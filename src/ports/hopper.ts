@@ -26,6 +26,9 @@ export interface TrunkSlots {
   readonly name: string;
   tryAcquire(): boolean;
   release(): void;
-  /** How many calls could start right now. */
+  /** How many calls could start right now: free channels, within the per-second allowance. */
   available(): number;
+  /** Channels not in use (of `maxChannels`), whatever the per-second allowance. */
+  freeChannels(): number;
+  readonly maxChannels: number;
 }

@@ -4,6 +4,7 @@ import { agentReservedBeforeDial } from '../domain/campaign/dial-mode.js';
 import { dialScope, type CampaignStatus } from '../domain/campaign/lifecycle.js';
 import type { DncType } from '../domain/campaign/purpose.js';
 import { evaluateGate, type GateInput } from '../domain/compliance/gate.js';
+import { refusalFacts } from '../domain/compliance/refusal-facts.js';
 import { CLAIMABLE_STATES } from '../domain/lead/lifecycle.js';
 import type { GatePort } from '../ports/gate.js';
 import { rulesOf, type CampaignRecord } from './repositories/campaigns.js';
@@ -142,14 +143,15 @@ function factsToInput(c: CampaignFacts, r: LeadFacts, now: Date): GateInput {
 
 /**
  * The compliance gate over Postgres: loads the facts for the attempt's lead and applies
- * `evaluateGate`. A lead that no longer exists is refused.
+ * `evaluateGate`. A lead that no longer exists is refused. A refusal carries the facts it rests on.
  */
 export class PgComplianceGate implements GatePort {
   constructor(private readonly db: Knex) {}
 
   async check(attempt: { leadId: number; callId?: string }, now: Date): Promise<GateVerdict> {
     const facts = await loadGateFacts(this.db, attempt.leadId, now, attempt.callId);
-    if (!facts) return { allowed: false, reason: 'lead-not-found' };
-    return evaluateGate(facts);
+    if (!facts) return { allowed: false, reason: 'lead-not-found', facts: { leadId: attempt.leadId } };
+    const verdict = evaluateGate(facts);
+    return verdict.allowed ? verdict : { ...verdict, facts: refusalFacts(facts, verdict.reason) };
   }
 }

@@ -32,6 +32,7 @@ it('a second-confirmation call is scheduled before the trial ends, extended once
     allowed: false,
     reason: 'callback-later',
     nextEligibleAt: due,
+    facts: { timezone: 'America/New_York', attempts: 0, callbackDueAt: due.toISOString() },
   });
   expect(await dueCallbacks(t.db, c.id, now)).toEqual([]);
   expect((await dueCallbacks(t.db, c.id, due)).map((r) => [r.id, r.kind])).toEqual([

@@ -44,4 +44,15 @@ describe('TrunkLimiter', () => {
     trunk.tryAcquire();
     expect(trunk.available()).toBe(2);
   });
+
+  it('tells free channels from the per-second allowance (the doctor shows both)', () => {
+    const c = clock();
+    // Idle, 100 channels, 16 calls per second: 100 free, 16 may start this second.
+    const trunk = new TrunkLimiter('t', 100, 16, c.now);
+    expect([trunk.freeChannels(), trunk.available(), trunk.maxChannels]).toEqual([100, 16, 100]);
+    for (let i = 0; i < 16; i += 1) trunk.tryAcquire();
+    expect([trunk.freeChannels(), trunk.available()]).toEqual([84, 0]);
+    c.advance(1_000);
+    expect([trunk.freeChannels(), trunk.available()]).toEqual([84, 16]);
+  });
 });

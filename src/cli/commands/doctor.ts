@@ -1,28 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
+import { reasonLabel } from '../reason-labels.js';
 import { diagnoseCampaign, type CampaignDiagnosis } from '../../diagnosis/campaign-diagnosis.js';
-
-/** The compliance gate's reasons (domain/compliance/gate.ts) and the lifecycle's, for people. */
-const LABELS: Record<string, string> = {
-  completed: 'finished (done, DNC, invalid, blocked)',
-  'in-progress': 'being dialled now',
-  blacklist: 'blacklisted',
-  'max-attempts': 'out of attempts',
-  'not-in-trial-sample': 'waiting for the trial to end',
-  'frequency-cap': 'contacted recently by a same-purpose campaign (frequency cap)',
-  'scheduled-later': 'retry scheduled later',
-  'callback-later': 'callback or second confirmation scheduled later',
-  'abandon-block': 'abandoned recently (no repeat without a live agent)',
-  'max-attempts-day': 'out of attempts for today',
-  'callee-limit': 'called too often recently (per-callee limit)',
-  'outside-window': 'outside the calling window',
-  'window-never-opens': 'the calling window never opens',
-};
-
-function label(reason: string): string {
-  if (reason.startsWith('dnc:')) return `on the DNC list (${reason.slice(4)})`;
-  return LABELS[reason] ?? reason;
-}
 
 export function formatDiagnosis(d: CampaignDiagnosis): string {
   const c = d.campaign;
@@ -31,13 +10,14 @@ export function formatDiagnosis(d: CampaignDiagnosis): string {
     `leads: ${d.totalLeads} total, ${d.eligibleNow} eligible now (${d.at.toISOString()})`,
   ];
   for (const [reason, n = 0] of Object.entries(d.ineligible).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
-    lines.push(`  ${String(n).padStart(9)}  ${label(reason)}`);
+    lines.push(`  ${String(n).padStart(9)}  ${reasonLabel(reason)}`);
   }
   const e = d.engine;
   const show = (v: number | boolean | undefined) =>
     v === undefined ? 'unknown (engine not queried)' : String(v);
   lines.push(
-    `ready agents: ${show(e.readyAgents)}; trunk free channels: ${show(e.trunkFreeChannels)}; PBX healthy: ${show(e.pbxHealthy)}`,
+    `ready agents: ${show(e.readyAgents)}; PBX healthy: ${show(e.pbxHealthy)}`,
+    `trunk: free channels ${show(e.trunkFreeChannels)}${e.trunkMaxChannels === undefined ? '' : ` of ${e.trunkMaxChannels}`}; calls that may start this second (per-second allowance) ${show(e.trunkStartsNow)}`,
   );
   lines.push(d.problems.length ? 'why it is not dialling:' : 'nothing stops this campaign from dialling');
   for (const p of d.problems) lines.push(`  - ${p}`);

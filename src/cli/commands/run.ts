@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { buildServer } from '../../http/server.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
+import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
 
 /**
  * `dialer run`: the service. Connects every configured PBX node, runs every active campaign (one
@@ -35,12 +36,19 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         authenticate,
         metrics: app.metrics,
         ready: () => checkAll(dependencies),
+        refusals: app.refusals,
       });
       const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
       await server.listen({ host: app.config.http.host, port: app.config.http.port });
       // Before the App's own steps (campaigns, PBX, Redis, Postgres): stop dialling, then HTTP.
+      const stopRetention = scheduleRefusalRetention(
+        app.db,
+        app.config.compliance.refusalRetentionDays,
+        app.logger,
+      );
       app.shutdown.prepend([
+        { name: 'retention', run: () => Promise.resolve(stopRetention()) },
         { name: 'campaigns', run: () => registry.stopAll(60_000) },
         { name: 'http', run: () => server.close() },
       ]);

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { AttemptLedger } from '../../ports/attempt-ledger.js';
 import { retryWhileUnreachable } from '../retry-writes.js';
 import { claimLeads, strandedAttempts } from './claim.js';
+import { insertRefusal, refusalRow } from './refusals.js';
 import { applyLeadEvent, type LeadRef, type TransitionContext } from './transition.js';
 
 interface DispositionFacts {
@@ -30,13 +31,21 @@ export class PgAttemptLedger implements AttemptLedger {
     return strandedAttempts(this.db, this.campaignId, olderThan, inFlight);
   }
 
+  /**
+   * The refusal is kept as a fact (`gate_refusals`) in the transaction that moves the lead on,
+   * so there is no lead refused without its row, nor a row for an attempt already settled.
+   */
   async refused(attempt: DialAttempt, refusal: GateRefusal, at: Date): Promise<void> {
-    // Where issue #19 will keep the refusal itself (lead, attempt, reason, facts, next time).
-    await this.apply(attempt, {
+    const event: LeadEvent = {
       type: 'refused-by-gate',
       at,
       reason: refusal.reason,
       nextEligibleAt: refusal.nextEligibleAt,
+    };
+    await this.db.transaction(async (trx) => {
+      if (await this.apply(attempt, event, {}, trx)) {
+        await insertRefusal(trx, refusalRow({ ...attempt, campaignId: this.campaignId }, refusal, at));
+      }
     });
   }
 
