@@ -57,7 +57,7 @@ describe('gate refusals: stored with the lead, read by number, pruned', () => {
         { name: 's', role: 'supervisor', sha256: hashKey(key) },
         { name: 'a', role: 'agent', agent: 'x', sha256: hashKey('k-agent') },
       ]),
-      health: () => Promise.resolve({ ok: true, detail: 'test' }),
+      ready: () => Promise.resolve([]),
       refusals: app.refusals,
     });
   });
