@@ -102,10 +102,12 @@ describe('fault: Postgres unavailable for 30 s mid-campaign', () => {
     ).toEqual([]);
     // An agent disposes of a call while Postgres is away: the request waits or fails, and is
     // kept either way (accepted once Postgres is back, or refused so the desktop sends it again).
-    const username = String(
-      (await t.db('calls as c').join('agents as a', 'a.id', 'c.agent_id').where('c.id', live[0]).first('a.username'))
-        ?.username,
-    );
+    const row = await t
+      .db('calls as c')
+      .join('agents as a', 'a.id', 'c.agent_id')
+      .where('c.id', live[0])
+      .first<{ username: string } | undefined>('a.username');
+    const username = String(row?.username);
     const during = registry.dispose(username, live[0] ?? '', { code: 'not-interested' }).then(
       (r) => ({ id: r.id, error: undefined }),
       (err: unknown) => ({ id: undefined, error: String(err) }),
@@ -131,7 +133,8 @@ describe('fault: Postgres unavailable for 30 s mid-campaign', () => {
     const sent = await during;
     console.log(`postgres outage: the disposition sent during the outage: ${JSON.stringify(sent)}`);
     const dispositions = await disposeTakenCalls(app.db, campaignId);
-    if (sent.id !== undefined) dispositions.push({ id: sent.id, callId: live[0] ?? '', code: 'not-interested' });
+    if (sent.id !== undefined)
+      dispositions.push({ id: sent.id, callId: live[0] ?? '', code: 'not-interested' });
     const summary = await checkInvariants({
       db: t.db,
       campaignId,
