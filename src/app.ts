@@ -63,11 +63,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
   });
   let redisClient: Redis | undefined;
+  const redisState: { down?: string } = {};
   const redis = (): Redis => {
     // BullMQ requires maxRetriesPerRequest null on connections it blocks on.
     redisClient ??= watchRedis(
       new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: false }),
       logger,
+      redisState,
     );
     return redisClient;
   };
@@ -108,7 +110,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     refusals: new PgRefusalHistory(db),
     metrics,
     engines,
-    dependencies: () => serviceDependencies({ config, db, redis, pbx }),
+    dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
     shutdown,
     close: () => shutdown.run('close'),
   };
@@ -119,17 +121,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
  * an "Unhandled error event" stack. One warning when it goes down (or the reason changes), one
  * line when it is back.
  */
-function watchRedis(client: Redis, logger: Logger): Redis {
-  let down: string | undefined;
+function watchRedis(client: Redis, logger: Logger, state: { down?: string }): Redis {
   client.on('error', (err: Error) => {
-    const why = (err as NodeJS.ErrnoException).code ?? err.message;
-    if (why === down) return;
-    down = why;
+    if (err.message === state.down) return;
+    state.down = err.message;
     logger.warn({ err: err.message }, 'Redis unreachable; reconnecting');
   });
   client.on('ready', () => {
-    if (down !== undefined) logger.info('Redis connection is back');
-    down = undefined;
+    if (state.down !== undefined) logger.info('Redis connection is back');
+    state.down = undefined;
   });
   return client;
 }

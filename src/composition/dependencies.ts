@@ -11,6 +11,8 @@ export interface DependencyParts {
   config: Config;
   db: Knex;
   redis: () => Redis;
+  /** Why Redis is down, while it is (its last connection error). */
+  redisDown?: () => string | undefined;
   pbx: PbxNodes;
 }
 
@@ -37,6 +39,8 @@ export function serviceDependencies(parts: DependencyParts): Dependency[] {
       hint: 'is Redis running and redis.url right? (redis-cli -u URL ping)',
       check: async () => {
         const client = parts.redis();
+        const down = parts.redisDown?.();
+        if (client.status !== 'ready' && down) throw new Error(down);
         if (client.status !== 'ready') await nextConnect(client);
         await client.ping();
       },
