@@ -15,6 +15,7 @@ import {
 } from './lead-row.js';
 import { RejectsWriter } from './rejects.js';
 import { xlsxRows } from './xlsx-rows.js';
+import { checkXlsxBomb } from './xlsx-guard.js';
 
 export interface ImportProgress {
   rowsRead: number;
@@ -73,6 +74,7 @@ export async function importLeads(o: ImportOptions): Promise<ImportSummary> {
         `Nothing was imported. Convert it first, e.g. iconv -f GBK -t UTF-8`,
     );
   }
+  if (fileFormat(o.file) === 'xlsx') await checkXlsxBomb(o.file);
   const totalBytes = (await stat(o.file)).size;
   const rejects = new RejectsWriter(`${o.file}.rejects.csv`);
   await rejects.start();
