@@ -13,6 +13,11 @@ export const BASE_DISPOSITIONS = [
   'complaint',
 ] as const;
 
+/** A date-time from JSON: an ISO 8601 string (or epoch ms); the error says what to send. */
+const dateTime = z.coerce.date({
+  error: 'expected an ISO 8601 date-time with its offset, e.g. 2026-12-04T15:30:00+08:00',
+});
+
 export const dispositionInput = z
   .object({
     code: z.string().min(1).max(40),
@@ -29,12 +34,12 @@ export const dispositionInput = z
       })
       .strict()
       .default({}),
-    callbackAt: z.coerce.date().optional(),
+    callbackAt: dateTime.optional(),
     callbackOwner: z.enum(['agent', 'anyone']).default('anyone'),
     dncRequested: z.boolean().default(false),
     sale: z.record(z.string(), z.unknown()).optional(),
     /** Trial-period product: when the trial ends, so the second-confirmation call is scheduled. */
-    trialEndsAt: z.coerce.date().optional(),
+    trialEndsAt: dateTime.optional(),
     satisfaction: z.number().int().min(1).max(5).optional(),
   })
   .strict();
