@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDncCommand } from './commands/dnc.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerRecordingsCommand } from './commands/recordings.js';
 import { registerRefusalsCommand } from './commands/refusals.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
@@ -50,6 +51,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerDncCommand(program, getApp);
   registerDoctorCommand(program, getApp);
   registerRefusalsCommand(program, getApp);
+  registerRecordingsCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
   registerSurveyCommand(program, getApp);

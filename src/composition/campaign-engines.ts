@@ -58,7 +58,7 @@ export function campaignEngineFactory(
       logger.info({ held }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
     const now = () => d.clock.now();
-    const archive = new RecordingArchiver(d.config.recordings.root, logger);
+    const archive = new RecordingArchiver(d.config.recordings.root, logger, d.config.recordings.layout);
     const calls = new CallRepository(d.db, logger);
     return startCampaignEngine(row, plan, {
       pbx,

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { callerIdNameSchema } from '../domain/caller-id.js';
+import { DEFAULT_LAYOUT, layoutProblem } from '../domain/recording-layout.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +15555550100');
 const ianaZone = z
@@ -100,7 +101,20 @@ export const configSchema = z
       .strict(),
     timezone: ianaZone.default('America/New_York'),
     defaultRegion: z.string().length(2).default('US'),
-    recordings: z.object({ root: z.string().min(1), format: z.enum(['wav']).default('wav') }).strict(),
+    recordings: z
+      .object({
+        root: z.string().min(1),
+        format: z.enum(['wav']).default('wav'),
+        /** Where under the root each call's file goes (tokens: src/recordings/layout.ts). */
+        layout: z
+          .string()
+          .default(DEFAULT_LAYOUT)
+          .superRefine((v, ctx) => {
+            const problem = layoutProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: `layout ${problem}` });
+          }),
+      })
+      .strict(),
     http: z
       .object({
         host: z.string().default('127.0.0.1'),

@@ -22,6 +22,8 @@ export interface CallFlowDeps {
 
 export interface CallPlan {
   campaignCode: string;
+  /** The campaign's purpose (project type): recordings are filed by it. */
+  campaignPurpose: string;
   endpoint: string;
   trunk: string;
   pbxNode: string;
@@ -169,6 +171,7 @@ export class CallFlow {
     void startCallRecording(this.deps, this.log, {
       callId: this.attempt.callId,
       campaignCode: this.plan.campaignCode,
+      purpose: this.plan.campaignPurpose,
       answeredAt: at,
     });
     try {

@@ -23,7 +23,7 @@ export interface CallRecordingDeps {
 export async function startCallRecording(
   deps: CallRecordingDeps,
   log: Logger,
-  call: { callId: string; campaignCode: string; answeredAt: number },
+  call: { callId: string; campaignCode: string; purpose: string; answeredAt: number },
 ): Promise<void> {
   const name = `rec-${call.callId}`;
   const { recordings, router, pbx } = deps;
@@ -59,14 +59,20 @@ async function archive(
   deps: CallRecordingDeps,
   log: Logger,
   name: string,
-  call: { callId: string; campaignCode: string; answeredAt: number },
+  call: { callId: string; campaignCode: string; purpose: string; answeredAt: number },
 ): Promise<void> {
   const { recordings, archive: archiver, pbx } = deps;
   try {
     await recordings.finished(name);
     await archiver.archive(
       pbx,
-      { pbxName: name, callId: call.callId, campaignCode: call.campaignCode, at: new Date(call.answeredAt) },
+      {
+        pbxName: name,
+        callId: call.callId,
+        campaignCode: call.campaignCode,
+        purpose: call.purpose,
+        at: new Date(call.answeredAt),
+      },
       (a) => recordings.archived(name, a),
     );
     await recordings.spoolDeleted(name);

@@ -14,6 +14,7 @@ export function campaignPlan(row: CampaignRow, config: Config): CampaignPlan {
   return {
     id: row.id,
     campaignCode: row.code,
+    campaignPurpose: row.purpose,
     mode: row.dial_mode,
     dialTemplate: trunk.dial,
     trunk: trunk.name,

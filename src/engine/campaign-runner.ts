@@ -245,7 +245,12 @@ export class CampaignRunner {
         await this.deps.ledger.stranded(new Date(now - STRANDED_AFTER_MS), inFlight),
       );
       await this.deps.recovery
-        .recover(this.deps.pbx, { id: this.plan.id, code: this.plan.campaignCode }, inFlight, new Date(now))
+        .recover(
+          this.deps.pbx,
+          { id: this.plan.id, code: this.plan.campaignCode, purpose: this.plan.campaignPurpose },
+          inFlight,
+          new Date(now),
+        )
         .catch((err: unknown) => this.log.error({ err }, 'recording recovery failed'));
     }
     if (now < this.nextClaimAt) return;

@@ -24,6 +24,8 @@ export interface ArchiveRequest {
   pbxName: string;
   callId: string;
   campaignCode: string;
+  /** The campaign's purpose (project type), the archive's third level by default. */
+  purpose: string;
   /** When the call started; files are filed by this date (UTC). */
   at: Date;
 }
@@ -41,7 +43,7 @@ export interface RecordingArchive {
 export interface RecordingRecovery {
   recover(
     pbx: PbxDriver,
-    campaign: { id: number; code: string },
+    campaign: { id: number; code: string; purpose: string },
     inFlight: ReadonlySet<string>,
     now: Date,
   ): Promise<unknown>;

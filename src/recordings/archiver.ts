@@ -5,23 +5,21 @@ import { dirname, join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
 import type { ArchivedRecording, ArchiveRequest, RecordingArchive } from '../ports/recordings.js';
+import { DEFAULT_LAYOUT, layoutPath, manifestFolder, type LayoutFields } from '../domain/recording-layout.js';
+import { addToManifest } from './manifest.js';
 import { wavDurationSec } from './wav.js';
 
 export type { ArchiveRequest } from '../ports/recordings.js';
-
-/** Where an archived call recording lives under the root: YYYY/MM/DD/<campaign>/<call>.wav. */
-export function archivePath(root: string, r: Pick<ArchiveRequest, 'callId' | 'campaignCode' | 'at'>): string {
-  const y = String(r.at.getUTCFullYear());
-  const m = String(r.at.getUTCMonth() + 1).padStart(2, '0');
-  const d = String(r.at.getUTCDate()).padStart(2, '0');
-  const safeCampaign = r.campaignCode.replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(root, y, m, d, safeCampaign, `${r.callId}.wav`);
-}
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** Where a call's recording is filed: the root joined with the layout's rendered path. */
+export function archivePath(root: string, layout: string, f: LayoutFields): string {
+  return join(root, layoutPath(layout, f));
 }
 
 /**
@@ -33,6 +31,8 @@ export class RecordingArchiver implements RecordingArchive {
   constructor(
     private readonly root: string,
     private readonly logger: Logger,
+    /** recordings.layout: where under the root a call's file goes (src/recordings/layout.ts). */
+    private readonly layout: string = DEFAULT_LAYOUT,
   ) {}
 
   async archive(
@@ -40,7 +40,7 @@ export class RecordingArchiver implements RecordingArchive {
     request: ArchiveRequest,
     persist: (archived: ArchivedRecording) => Promise<void>,
   ): Promise<ArchivedRecording> {
-    const finalPath = archivePath(this.root, request);
+    const finalPath = archivePath(this.root, this.layout, request);
     await mkdir(dirname(finalPath), { recursive: true, mode: 0o750 });
     const partial = `${finalPath}.partial`;
     const { bytes } = await pbx.fetchRecording(request.pbxName, partial);
@@ -52,6 +52,9 @@ export class RecordingArchiver implements RecordingArchive {
       throw new Error(`archived copy of ${request.pbxName} does not verify`);
     }
     const durationSec = (await readDuration(finalPath, bytes)) ?? 0;
+    // The manifest line before the row: an auditor's `sha256sum -c` never misses a file the
+    // database calls archived (a crash in between lists a file twice, which it accepts).
+    await addToManifest(join(this.root, manifestFolder(this.layout, request)), finalPath, sha256);
     const archived = { path: finalPath, sha256, bytes, durationSec };
     await persist(archived);
     try {

@@ -40,7 +40,7 @@ export async function recoverRecordings(
   pbx: PbxDriver,
   archiver: RecordingArchive,
   logger: Logger,
-  campaign: { id: number; code: string },
+  campaign: { id: number; code: string; purpose: string },
   inFlight: ReadonlySet<string>,
   now: Date,
 ): Promise<RecoveryResult> {
@@ -68,6 +68,7 @@ export async function recoverRecordings(
           pbxName: r.pbx_name,
           callId: r.call_id,
           campaignCode: campaign.code,
+          purpose: campaign.purpose,
           at: r.answered_at ?? r.reserved_at,
         },
         (a) => repo.archived(r.pbx_name, a),
@@ -105,7 +106,7 @@ export class PgRecordingRecovery implements RecordingRecovery {
 
   recover(
     pbx: PbxDriver,
-    campaign: { id: number; code: string },
+    campaign: { id: number; code: string; purpose: string },
     inFlight: ReadonlySet<string>,
     now: Date,
   ): Promise<RecoveryResult> {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { EngineRegistry } from '../../src/engine/registry.js';
@@ -217,6 +219,15 @@ describe('engine, progressive, on the lab', () => {
       const { rate, samples } = wavPcm(await readFile(r.path));
       expect(peakToneShare(samples, rate, 440), `${r.call_id} customer`).toBeGreaterThan(0.2);
       expect(peakToneShare(samples, rate, 1_000), `${r.call_id} agent`).toBeGreaterThan(0.2);
+    }
+    // Filed year/month/purpose/campaign, and an auditor's `sha256sum -c` on the month folder
+    // passes without the database.
+    const months = new Set(recordings.map((r) => r.path.split('/').slice(0, -3).join('/')));
+    for (const folder of months) {
+      const { stdout } = await promisify(execFile)('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder });
+      for (const r of recordings.filter((x) => x.path.startsWith(`${folder}/`))) {
+        expect(stdout).toContain(`${r.path.slice(folder.length + 1)}: OK`);
+      }
     }
 
     const invited = numbersInvitedAtCarrier(labSettings(), logOffset);

@@ -79,7 +79,7 @@ describe('recording recovery (real Postgres, fake PBX spool)', () => {
     await t.db('recordings').insert({ call_id: 'lost', pbx_name: 'rec-lost', status: 'recording' });
 
     const archiver = new RecordingArchiver(root, logger);
-    const campaign = { id: campaignId, code: 'rec' };
+    const campaign = { id: campaignId, code: 'rec', purpose: 'care' };
     const first = await recoverRecordings(t.db, pbx, archiver, logger, campaign, new Set(), now());
     expect(first).toEqual({ archived: 1, retryLater: 0, givenUp: 0 });
     const row = await t.db('recordings').where({ pbx_name: 'rec-lost' }).first<RecordingRow>();
@@ -96,7 +96,7 @@ describe('recording recovery (real Postgres, fake PBX spool)', () => {
     await endedCall('gone', 2);
     await t.db('recordings').insert({ call_id: 'gone', pbx_name: 'rec-gone', status: 'finished' });
     const archiver = new RecordingArchiver(root, logger);
-    const campaign = { id: campaignId, code: 'rec' };
+    const campaign = { id: campaignId, code: 'rec', purpose: 'care' };
     const skipped = await recoverRecordings(t.db, pbx, archiver, logger, campaign, new Set(['gone']), now());
     expect(skipped).toEqual({ archived: 0, retryLater: 0, givenUp: 0 });
 

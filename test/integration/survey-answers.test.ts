@@ -110,6 +110,7 @@ describe('survey answers on Postgres', () => {
     );
     const plan: CallPlan = {
       campaignCode: 'rating',
+      campaignPurpose: 'survey',
       endpoint: `lab/${phone}`,
       trunk: 'lab-carrier',
       pbxNode: 'lab',

@@ -173,6 +173,7 @@ function unitPlan(c: UnitCampaign): CampaignPlan {
   return {
     id: CAMPAIGN_ID,
     campaignCode: 'unit',
+    campaignPurpose: 'marketing',
     mode: c.mode,
     dialTemplate: 'lab/{number}',
     trunk: 'unit',

@@ -48,8 +48,10 @@ describe('loadConfig', () => {
       .replace('  level: info', '  levle: info');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver \(line 34\): .*ari.*ami.*esl/);
-    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 62\): /);
+    expect(problems.join('\n')).toMatch(
+      new RegExp(`pbx\\.nodes\\[0\\]\\.driver \\(line ${lineOf('driver: ari ')}\\): .*ari.*ami.*esl`),
+    );
+    expect(problems.join('\n')).toMatch(new RegExp(`trunks\\[0\\]\\.cps \\(line ${lineOf('cps: 5 ')}\\): `));
     expect(problems.join('\n')).toMatch(/log\.levle \(line 9\): unknown key — did you mean "level"\?/);
   });
 
@@ -57,8 +59,14 @@ describe('loadConfig', () => {
     const broken = readExample().replace('driver: ari ', 'driver: sip ').replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^pbx\.nodes\[0\]\.driver \(line 34\): /),
-      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(
+        new RegExp(`^pbx\\.nodes\\[0\\]\\.driver \\(line ${lineOf('driver: ari ')}\\): `),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^trunks\\[0\\]\\.node \\(line ${lineOf('node: pbx1')}\\): names no PBX node \\(known: pbx1\\)`,
+        ),
+      ),
     ]);
   });
 
@@ -66,14 +74,33 @@ describe('loadConfig', () => {
     const broken = readExample().replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(
+        new RegExp(
+          `^trunks\\[0\\]\\.node \\(line ${lineOf('node: pbx1')}\\): names no PBX node \\(known: pbx1\\)`,
+        ),
+      ),
     ]);
     const missing = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', readExample()), env: {} }));
     expect(missing).toEqual([
       expect.stringMatching(
-        /pbx\.nodes\[0\]\.ari\.passwordFile \(line 38\): cannot read \/etc\/dialer\/ari-password: ENOENT — create it/,
+        new RegExp(
+          `pbx\\.nodes\\[0\\]\\.ari\\.passwordFile \\(line ${lineOf('/etc/dialer/ari-password')}\\): cannot read /etc/dialer/ari-password: ENOENT — create it`,
+        ),
       ),
     ]);
+  });
+
+  it('refuses a recordings layout that could lose or mix files, naming the key and the rule', () => {
+    const broken = readExample().replace(
+      "layout: '{yyyy}/{mm}/{purpose}/{campaign}/{call}.wav'",
+      "layout: '{yyyy}/../{campaign}.wav'",
+    );
+    const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^recordings\.layout \(line \d+\): layout must contain \{call\}, so every call has its own file/,
+      ),
+    );
   });
 
   it('reports a YAML syntax error with its line, column and the lines around it', () => {
@@ -113,6 +140,15 @@ describe('loadConfig', () => {
     expect(cfg.database.url).toBe('postgres://a@b/c');
   });
 });
+
+/** The example's line holding `needle` (1-based), so the expected lines follow edits to it. */
+function lineOf(needle: string): number {
+  const at = readExample()
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
+  if (at < 0) throw new Error(`the example has no line with ${needle}`);
+  return at + 1;
+}
 
 function readExample(): string {
   return readFileSync(new URL('../../config/dialer.example.yaml', import.meta.url), 'utf8');

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_RULES } from '../../src/domain/campaign/retry.js';
 import type { AttemptResult } from '../../src/domain/attempt.js';
 import { leadStepAfter, nextLeadStep } from '../support/lead-step.js';
-import { archivePath } from '../../src/recordings/archiver.js';
 import { wavDurationSec } from '../../src/recordings/wav.js';
 
 const at = new Date('2026-11-24T10:00:00Z');
@@ -153,18 +152,6 @@ describe('wavDurationSec', () => {
   });
   it('refuses what is not a WAV', () => {
     expect(wavDurationSec(Buffer.from('not a wav file at all, sorry'), 28)).toBeUndefined();
-  });
-});
-
-describe('archivePath', () => {
-  it('files by UTC date and campaign, with unsafe characters replaced', () => {
-    expect(
-      archivePath('/a', {
-        callId: 'c1-l2-a3',
-        campaignCode: 'spring/promo',
-        at: new Date('2026-03-08T23:30:00Z'),
-      }),
-    ).toBe('/a/2026/03/08/spring_promo/c1-l2-a3.wav');
   });
 });
 
