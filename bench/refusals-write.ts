@@ -15,6 +15,7 @@
  * A scratch database is created and dropped; nothing else is touched.
  */
 import type { Knex } from 'knex';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DialAttempt, GateRefusal } from '../src/domain/attempt.js';
 import type { LeadEvent } from '../src/domain/lead/lifecycle.js';
@@ -204,11 +205,13 @@ function printCost(label: string, r: CostResult): void {
   log(`    refused attempt, ledger.refused() (lead move + refusal row, one transaction): ${us(r.refused)}`);
   log(`    baseline, the same transaction without the refusal row:                        ${us(r.baseline)}`);
   log(
-    `    → the stored fact adds ${(r.refused.mean - r.baseline.mean).toFixed(0)} µs per refused attempt (ratio ${(r.refused.mean / r.baseline.mean).toFixed(2)} of the baseline, means)`,
+    `    → the stored fact adds ${(r.refused.p50 - r.baseline.p50).toFixed(0)} µs per refused attempt at the median (ratio ${(r.refused.p50 / r.baseline.p50).toFixed(2)}); by means ${(r.refused.mean - r.baseline.mean).toFixed(0)} µs (ratio ${(r.refused.mean / r.baseline.mean).toFixed(2)}; means carry the shared machine's stalls)`,
   );
   log(`    one gate_refusals insert alone (autocommit):       ${us(r.insert)}`);
   log(`    baseline, one insert into a bare 2-column table:   ${us(r.bareInsert)}`);
-  log(`    → ratio ${(r.insert.mean / r.bareInsert.mean).toFixed(2)} (means)`);
+  log(
+    `    → ratio ${(r.insert.p50 / r.bareInsert.p50).toFixed(2)} at the median, ${(r.insert.mean / r.bareInsert.mean).toFixed(2)} by means`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -218,7 +221,11 @@ async function main(): Promise<void> {
     const db = t.db;
     const version = await db.raw<{ rows: { v: string }[] }>('select version() as v');
     log(
-      `bench:refusals — ${new Date().toISOString()}; ${version.rows[0]?.v.split(',')[0] ?? 'Postgres'}; scratch database ${t.name}`,
+      `bench:refusals — ${new Date().toISOString()}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' ',
+        )} on ${cpus().length} cores; ${version.rows[0]?.v.split(',')[0] ?? 'Postgres'}; scratch database ${t.name}`,
     );
     await db.schema.createTable('bench_bare', (tb) => {
       tb.bigIncrements('id');
