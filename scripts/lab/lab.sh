@@ -26,6 +26,8 @@ die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 
 # shellcheck source=scripts/lab/freeswitch.sh
 source "$HERE/freeswitch.sh"
+# shellcheck source=scripts/lab/logs.sh
+source "$HERE/logs.sh"
 
 [[ $EUID -eq 0 ]] || die "the lab needs root (chroot, apt-get); run it as root"
 
@@ -206,6 +208,8 @@ start_sipp() { # name scenario sip-port media-port
     stop_pid "$name"
   fi
   mv "$scenario.next" "$scenario"
+  # SIPp truncates its logs at start: keep the last run's as <file>.1 (docs/lab.md).
+  keep_previous_log "$STATE/$name.messages.log" "$STATE/$name.errors.log"
   setsid sipp -sf "$scenario" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 \
     -mp "$4" -nostdin -trace_err -error_file "$STATE/$name.errors.log" \
     -trace_msg -message_file "$STATE/$name.messages.log" \

@@ -50,12 +50,15 @@ export class EngineRegistry {
     return this.engines.get(campaignId);
   }
 
-  async login(username: string, campaignId: number): Promise<void> {
+  /** Logs an agent in to a campaign, named by id or code (as the CLI and the doctor take it). */
+  async login(username: string, campaign: number | string): Promise<void> {
     const agent = await this.agent(username);
     if (!agent.sip_endpoint) throw new NotFoundError(`agent ${username} has no SIP endpoint`);
-    const engine = await this.start(campaignId);
+    const row = await this.deps.campaigns.find(campaign);
+    if (!row) throw new NotFoundError(`campaign ${campaign} does not exist`);
+    const engine = await this.start(row.id);
     await engine.agents.login({ id: agent.id, username, endpoint: agent.sip_endpoint });
-    this.agentCampaign.set(username, campaignId);
+    this.agentCampaign.set(username, row.id);
   }
 
   async pause(username: string, code: string): Promise<void> {

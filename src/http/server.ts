@@ -31,6 +31,10 @@ export interface ServerDeps {
 }
 
 const usernameParam = z.object({ username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
+/** The campaign to log in to: its id, or its code (as the CLI and the doctor take it). */
+const loginBody = z
+  .object({ campaignId: z.union([z.number().int().positive(), z.string().min(1).max(64)]) })
+  .strict();
 
 /** The dialer's HTTP API. Every /api route needs an API key; roles decide what it may do. */
 export function buildServer(deps: ServerDeps) {
@@ -71,8 +75,7 @@ export function buildServer(deps: ServerDeps) {
 
   app.post('/api/agents/:username/login', async (req) => {
     const username = agentAction(req);
-    const { campaignId } = z.object({ campaignId: z.number().int().positive() }).strict().parse(req.body);
-    await deps.registry.login(username, campaignId);
+    await deps.registry.login(username, loginBody.parse(req.body).campaignId);
     return { state: 'ready' };
   });
   app.post('/api/agents/:username/pause', async (req) => {

@@ -1,7 +1,15 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Knex } from 'knex';
-import { addDnc, DncInputError, parseDncType, toE164, type DncInput } from '../store/repositories/dnc.js';
+import {
+  addDnc,
+  addToBlacklist,
+  DncInputError,
+  parseDncType,
+  toE164,
+  type BlacklistInput,
+  type DncInput,
+} from '../store/repositories/dnc.js';
 import { csvLine } from '../files/csv-writer.js';
 import { csvRows } from './csv-rows.js';
 import { ImportFileError } from './lead-row.js';
@@ -27,11 +35,17 @@ type Row = Record<string, string>;
 type Options = { defaultRegion: string; actor: string; defaultType?: string };
 
 /**
- * Imports DNC entries from CSV (columns: phone, type [default `all`], reason, name, source).
- * One transaction: the file is applied whole or not at all; bad rows (and unreadable lines,
- * which never cost the rows around them) go to `<file>.rejects.csv`.
+ * Applies a CSV of phone entries (a header naming `phone` and more columns) in one transaction:
+ * each row is read by `entryOf` and applied by `apply`; a row whose input is bad (a
+ * `DncInputError`, naming its field) and an unreadable line go to `<file>.rejects.csv` with its
+ * line number and cost only themselves; a database error aborts the whole file.
  */
-export async function importDncCsv(db: Knex, file: string, o: Options): Promise<DncImportSummary> {
+async function importPhoneCsv<E>(
+  db: Knex,
+  file: string,
+  entryOf: (row: Row) => E,
+  apply: (trx: Knex.Transaction, entry: E) => Promise<void>,
+): Promise<DncImportSummary> {
   const rejects = new RejectsWriter(`${file}.rejects.csv`);
   await rejects.start();
   let read = 0;
@@ -61,18 +75,13 @@ export async function importDncCsv(db: Knex, file: string, o: Options): Promise<
         }
         const row: Row = Object.fromEntries(header.map((h, i) => [h, item.record[i] ?? '']));
         try {
-          await addDnc(trx, entryOf(row, o));
+          await apply(trx, entryOf(row));
           added += 1;
         } catch (err) {
           // Only input faults are row rejects; a database error aborts the whole file.
           if (!(err instanceof DncInputError)) throw err;
-          await rejects.write({
-            row: item.line,
-            field: err.field,
-            code: err.code,
-            message: err.message,
-            raw: item.raw,
-          });
+          const { field, code, message } = err;
+          await rejects.write({ row: item.line, field, code, message, raw: item.raw });
         }
       }
     });
@@ -82,13 +91,73 @@ export async function importDncCsv(db: Knex, file: string, o: Options): Promise<
   return { read, added, rejected: rejects.written, rejectsFile: rejects.written ? rejects.path : null };
 }
 
-function entryOf(row: Row, o: Options): DncInput {
-  for (const [field, max] of Object.entries(DNC_FIELD_LIMITS)) {
+/**
+ * Imports DNC entries from CSV (columns: phone, type [default `all`], reason, name, source).
+ * One transaction: the file is applied whole or not at all; bad rows (and unreadable lines,
+ * which never cost the rows around them) go to `<file>.rejects.csv`.
+ */
+export function importDncCsv(db: Knex, file: string, o: Options): Promise<DncImportSummary> {
+  return importPhoneCsv(db, file, (row) => entryOf(row, o), addDnc);
+}
+
+/** Longest text accepted per blacklist column, in characters. */
+export const BLACKLIST_FIELD_LIMITS: Record<string, number> = {
+  phone: 64,
+  reason: 500,
+  name: 200,
+  complaint: 20,
+};
+
+/**
+ * Blacklists the numbers of a CSV (columns: phone, reason [default `defaultReason`], name,
+ * complaint — a complaint id), in one transaction, each audited as `blacklist.add`. A row with a
+ * bad number, no reason or a bad complaint id is a reject naming its row and field; the good rows
+ * are kept. `dialer dnc blacklist --file`.
+ */
+export function importBlacklistCsv(
+  db: Knex,
+  file: string,
+  o: { defaultRegion: string; actor: string; defaultReason?: string },
+): Promise<DncImportSummary> {
+  return importPhoneCsv(db, file, (row) => blacklistEntryOf(row, o), addToBlacklist);
+}
+
+function checkLimits(row: Row, limits: Record<string, number>): void {
+  for (const [field, max] of Object.entries(limits)) {
     const n = (row[field] ?? '').length;
     if (n > max) {
       throw new DncInputError(field, `${n} characters long; at most ${max} are allowed`, 'field-too-long');
     }
   }
+}
+
+function blacklistEntryOf(
+  row: Row,
+  o: { defaultRegion: string; actor: string; defaultReason?: string },
+): BlacklistInput {
+  checkLimits(row, BLACKLIST_FIELD_LIMITS);
+  const phone = toE164(row['phone'] ?? '', o.defaultRegion);
+  const reason = (row['reason'] ?? '').trim() || o.defaultReason;
+  if (!reason)
+    throw new DncInputError('reason', 'empty, and no --reason was given for such rows', 'missing-value');
+  const complaint = (row['complaint'] ?? '').trim();
+  if (complaint && !/^[1-9]\d{0,17}$/.test(complaint))
+    throw new DncInputError(
+      'complaint',
+      `"${complaint}" is not a complaint id (a positive whole number)`,
+      'bad-value',
+    );
+  return {
+    phone,
+    reason,
+    actor: o.actor,
+    name: row['name'] || undefined,
+    complaintId: complaint ? Number(complaint) : undefined,
+  };
+}
+
+function entryOf(row: Row, o: Options): DncInput {
+  checkLimits(row, DNC_FIELD_LIMITS);
   return {
     phone: toE164(row['phone'] ?? '', o.defaultRegion),
     type: parseDncType(row['type'] || o.defaultType || 'all'),

@@ -17,6 +17,24 @@ export interface EngineFacts {
   pbxHealthy?: boolean;
 }
 
+/** How many leads wait for one rule, and when the first of them may be dialled. */
+export interface RuleWait {
+  /** The gate's reason (`outside-window`, `dnc:national`, …) or the lifecycle's (`completed`). */
+  rule: IneligibleReason;
+  leads: number;
+  /** The earliest time one of these leads may be dialled; null: not by the clock (DNC, finished). */
+  nextEligibleAt: Date | null;
+  /** Of `leads`, those counted from their stored refusal (gate_refusals); the rest the gate answered now. */
+  fromStoredRefusals: number;
+}
+
+/** Leads waiting for the calling window in one time zone, and when it opens there. */
+export interface WindowOpening {
+  timezone: string;
+  leads: number;
+  opensAt: Date;
+}
+
 export interface CampaignDiagnosis {
   campaign: {
     id: number;
@@ -32,6 +50,10 @@ export interface CampaignDiagnosis {
   ineligible: Partial<Record<IneligibleReason, number>>;
   /** Earliest time the window opens for leads that are only waiting for it. */
   windowOpensAt: Date | null;
+  /** `ineligible` by rule with the next eligible time, most leads first. */
+  waits: RuleWait[];
+  /** Leads waiting for the window, per time zone, earliest opening first. */
+  windowOpens: WindowOpening[];
   engine: EngineFacts;
   /** Plain-language reasons the campaign is not dialling, most important first. */
   problems: string[];

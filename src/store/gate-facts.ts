@@ -92,7 +92,17 @@ export async function loadGateFacts(
 export interface GateFactsGroup {
   input: GateInput;
   leads: number;
+  /**
+   * The stored refusal the group's leads wait on: their latest one, when it set the time they are
+   * scheduled for (`next_attempt_at = next_eligible_at`) — the rule behind a "retry later".
+   */
+  refusal?: { reason: string; nextEligibleAt: Date };
 }
+
+/** The latest stored refusal of lead `l` (migrations/0007_gate_refusals.ts), on the lead index. */
+export const LATEST_REFUSAL_SQL = `left join lateral (
+    select g.reason, g.next_eligible_at from gate_refusals g
+     where g.lead_id = l.id order by g.decided_at desc, g.id desc limit 1) r on true`;
 
 /**
  * The gate's facts for every lead of a campaign that could be dialled (the lifecycle's claimable
@@ -109,15 +119,22 @@ export async function loadCampaignGateFacts(
     .first<CampaignFacts | undefined>(db.raw(CAMPAIGN_FACTS_SQL));
   if (!campaign) return [];
   const since = new Date(now.getTime() - lookbackMinutes(campaign) * 60_000);
-  const { rows } = await db.raw<{ rows: (LeadFacts & { n: number })[] }>(
+  const { rows } = await db.raw<{ rows: (LeadFacts & { n: number; refusal_reason: string | null })[] }>(
     `select facts.*, count(*)::int as n from (
-       select ${LEAD_FACTS_SQL}
-         from leads l join campaigns c on c.id = l.campaign_id
+       select ${LEAD_FACTS_SQL},
+              case when r.next_eligible_at = l.next_attempt_at then r.reason end as refusal_reason
+         from leads l join campaigns c on c.id = l.campaign_id ${LATEST_REFUSAL_SQL}
         where l.campaign_id = :campaignId and l.status = any(:open::text[])) facts
-      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
     { campaignId, now, since, excludeCallId: '', open: `{${CLAIMABLE_STATES.join(',')}}` },
   );
-  return rows.map((r) => ({ input: factsToInput(campaign, r, now), leads: r.n }));
+  return rows.map((r) => ({
+    input: factsToInput(campaign, r, now),
+    leads: r.n,
+    ...(r.refusal_reason && r.next_attempt_at
+      ? { refusal: { reason: r.refusal_reason, nextEligibleAt: r.next_attempt_at } }
+      : {}),
+  }));
 }
 
 function factsToInput(c: CampaignFacts, r: LeadFacts, now: Date): GateInput {

@@ -37,13 +37,17 @@ it('a large list needs two distinct approvers (not the creator), then a trial sa
   await expect(changeStatus(t.db, c.id, 'start-trial')).rejects.toThrow(
     'cannot start-trial a campaign that is draft',
   );
-  await expect(approveCampaign(t.db, c.id, ann, { threshold: 10 })).rejects.toThrow('created the campaign');
+  await expect(approveCampaign(t.db, c.id, ann, { threshold: 10 })).rejects.toThrow(
+    'ann created the campaign and cannot approve it',
+  );
   expect(await approveCampaign(t.db, c.id, bob, { threshold: 10 })).toEqual({
     complete: false,
     level: 'formal',
     missing: 1,
   });
-  await expect(approveCampaign(t.db, c.id, bob, { threshold: 10 })).rejects.toThrow('someone else');
+  await expect(approveCampaign(t.db, c.id, bob, { threshold: 10 })).rejects.toThrow(
+    'bob has already approved; a second approver must be someone else',
+  );
   expect((await getCampaign(t.db, c.id)).status).toBe('draft');
   expect(await approveCampaign(t.db, c.id, cat, { threshold: 10 })).toEqual({
     complete: true,

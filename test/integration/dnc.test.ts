@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportDncCsv, importDncCsv } from '../../src/import/dnc-csv.js';
+import { exportDncCsv, importBlacklistCsv, importDncCsv } from '../../src/import/dnc-csv.js';
 import { createCampaign } from '../../src/store/repositories/campaigns.js';
 import { addDncFromCall, dncTypesFor, removeDnc } from '../../src/store/repositories/dnc.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -114,4 +115,80 @@ describe('DNC repository and CSV', () => {
       .pluck('action')) as string[];
     expect(audit).toEqual(['dnc.add', 'dnc.remove']);
   });
+});
+
+describe('dnc blacklist --file: many numbers in one command', () => {
+  it('blacklists the good rows in one transaction, rejects each bad row naming its row and field', async () => {
+    const file = join(dir, 'complainers.csv');
+    await writeFile(
+      file,
+      'phone,reason,name,complaint\n' +
+        '212-555-0801,shouted,Ann,17\n' + // line 2
+        '212-555-0802,,,\n' + // 3: no reason → the default
+        'not-a-number,x,,\n' + // 4
+        '212-555-0804,x,,abc\n' + // 5: bad complaint id
+        '212-555-0805,"stray "quote,,\n' + // 6: unreadable line, only itself
+        '+44 20 7946 0806,abroad,,\n', // 7
+    );
+    const s = await importBlacklistCsv(t.db, file, {
+      defaultRegion: 'US',
+      actor: 'test',
+      defaultReason: 'bulk',
+    });
+    expect(s).toMatchObject({ read: 6, added: 3, rejected: 3, rejectsFile: `${file}.rejects.csv` });
+    const rows = await t
+      .db('blacklist')
+      .orderBy('phone_e164')
+      .select<{ phone_e164: string; reason: string; name: string | null; complaint_id: number | null }[]>(
+        'phone_e164',
+        'reason',
+        'name',
+        'complaint_id',
+      );
+    expect(rows).toEqual([
+      { phone_e164: '+12125550801', reason: 'shouted', name: 'Ann', complaint_id: 17 },
+      { phone_e164: '+12125550802', reason: 'bulk', name: null, complaint_id: null },
+      { phone_e164: '+442079460806', reason: 'abroad', name: null, complaint_id: null },
+    ]);
+    const rejects = await readRejects(`${file}.rejects.csv`);
+    expect(rejects.rows.map((r) => [r.row, r.field, r.code])).toEqual([
+      ['4', 'phone', 'bad-number'],
+      ['5', 'complaint', 'bad-value'],
+      ['6', 'reason', 'unreadable-csv'],
+    ]);
+    expect(rejects.rows[1]?.message).toContain('"abc" is not a complaint id');
+    const audited = await t.db('audit_log').where({ action: 'blacklist.add' }).pluck<string[]>('entity_id');
+    expect(audited.sort()).toEqual(['+12125550801', '+12125550802', '+442079460806']);
+    // Without a reason column or --reason, such rows are rejects, naming the field.
+    const bare = join(dir, 'bare.csv');
+    await writeFile(bare, 'phone\n212-555-0811\n');
+    const b = await importBlacklistCsv(t.db, bare, { defaultRegion: 'US', actor: 'test' });
+    expect(b).toMatchObject({ added: 0, rejected: 1 });
+    expect((await readRejects(`${bare}.rejects.csv`)).rows.map((r) => [r.row, r.field, r.code])).toEqual([
+      ['2', 'reason', 'missing-value'],
+    ]);
+  });
+
+  it('the CLI takes 20 numbers in one command', async () => {
+    const file = join(dir, 'twenty.csv');
+    const phones = Array.from({ length: 20 }, (_, i) => `+1212555${String(900 + i).padStart(4, '0')}`);
+    await writeFile(file, ['phone', ...phones].join('\n') + '\n');
+    const started = Date.now();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'dnc', 'blacklist', '--file', file, '--reason', 'complaints'],
+      {
+        cwd: join(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+        env: { ...process.env, DIALER_CONFIG: undefined, DIALER_DATABASE_URL: t.url },
+      },
+    );
+    const ms = Date.now() - started;
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('read 20, blacklisted 20, rejected 0');
+    expect(await t.db('blacklist').whereIn('phone_e164', phones).count<{ n: number }[]>({ n: '*' })).toEqual([
+      { n: 20 },
+    ]);
+    console.log(`dnc blacklist --file: 20 numbers in one command, ${ms} ms (process start to exit)`);
+  }, 60_000);
 });

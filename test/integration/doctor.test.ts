@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { diagnoseCampaign } from '../../src/diagnosis/campaign-diagnosis.js';
-import { createCampaign } from '../../src/store/repositories/campaigns.js';
+import { PgComplianceGate } from '../../src/store/gate-facts.js';
+import { claimLeads, PgAttemptLedger } from '../../src/store/lead-ledger/index.js';
+import { createCampaign, getCampaign, rulesOf } from '../../src/store/repositories/campaigns.js';
 import { addDnc, addToBlacklist } from '../../src/store/repositories/dnc.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
@@ -79,7 +81,69 @@ it('explains which leads are eligible and why the others are not, in the gate’
   const none = await diagnoseCampaign(t.db, c.id, new Date('2026-06-11T03:00:00Z'));
   expect(none.eligibleNow).toBe(0);
   expect(none.problems).toEqual([
-    'no lead is eligible now; most are blocked by outside-window (3)',
+    'no lead is eligible now; most are blocked by outside-window (3, the first may be dialled at 2026-06-11T12:00:00.000Z)',
     'the calling window next opens at 2026-06-11T12:00:00.000Z',
   ]);
+});
+
+it('after a run, counts each rule from the stored refusals (as exact as before), per time zone', async () => {
+  const c = await createCampaign(t.db, { code: 'doc-run', name: 'After', purpose: 'marketing' });
+  await t.db('campaigns').where({ id: c.id }).update({ status: 'active' });
+  const lead = (phone: string, timezone: string) => ({ campaign_id: c.id, phone_e164: phone, timezone });
+  await t.db('leads').insert([
+    lead('+12125551001', 'America/New_York'), // allowed
+    lead('+12125551002', 'America/New_York'), // DNC (national)
+    lead('+12125551003', 'America/New_York'), // blacklist
+    lead('+12125551004', 'America/New_York'), // frequency cap (the other campaign)
+    lead('+8613800138001', 'Asia/Shanghai'), // midnight there
+    lead('+8613800138002', 'Asia/Shanghai'),
+    lead('+81312345678', 'Asia/Tokyo'), // 01:00 there
+  ]);
+  const other = await createCampaign(t.db, { code: 'doc-run-2', name: 'Other', purpose: 'marketing' });
+  await t.db('leads').insert({
+    ...lead('+12125551004', 'America/New_York'),
+    campaign_id: other.id,
+    last_contact_at: new Date(NOW.getTime() - 86_400_000),
+  });
+  await addDnc(t.db, { phone: '+12125551002', type: 'all', source: 'test', actor: 'test' });
+  await addToBlacklist(t.db, { phone: '+12125551003', reason: 'complaint', actor: 'test' });
+
+  const before = await diagnoseCampaign(t.db, c.id, NOW);
+  // Run: every lead claimed and put to the gate; the refused ones are stored by the ledger.
+  const ledger = new PgAttemptLedger(t.db, c.id, rulesOf(await getCampaign(t.db, c.id)));
+  const gate = new PgComplianceGate(t.db);
+  for (const { attempt } of await claimLeads(t.db, c.id, 10, NOW)) {
+    const v = await gate.check(attempt, NOW);
+    if (!v.allowed) await ledger.refused(attempt, v, NOW);
+    else await ledger.returned([attempt], NOW); // (the allowed one is not dialled here)
+  }
+  const after = await diagnoseCampaign(t.db, c.id, new Date(NOW.getTime() + 60_000));
+
+  const stored = await t
+    .db('gate_refusals')
+    .where({ campaign_id: c.id })
+    .groupBy('reason')
+    .select<{ reason: string; n: number }[]>('reason', t.db.raw('count(*)::int as n'));
+  const storedCounts = Object.fromEntries(stored.map((r) => [r.reason, r.n]));
+  expect(storedCounts).toEqual({ 'dnc:all': 1, blacklist: 1, 'frequency-cap': 1, 'outside-window': 3 });
+  for (const d of [before, after]) expect(d.ineligible).toEqual(storedCounts);
+  expect(after.eligibleNow).toBe(1);
+  expect(before.waits.every((w) => w.fromStoredRefusals === 0)).toBe(true);
+  // The refusals that ended or rescheduled a lead are read back; a cap the gate still sees is its answer.
+  const fromStored = Object.fromEntries(after.waits.map((w) => [w.rule, w.fromStoredRefusals]));
+  expect(fromStored).toEqual({ 'dnc:all': 1, blacklist: 1, 'frequency-cap': 0, 'outside-window': 3 });
+  const at = (d: typeof after) => Object.fromEntries(d.waits.map((w) => [w.rule, w.nextEligibleAt]));
+  expect(at(after)).toEqual(at(before));
+  expect(at(after)).toMatchObject({
+    'frequency-cap': new Date('2026-07-09T16:00:00Z'), // the last contact + 30 days (default cap)
+    'outside-window': new Date('2026-06-10T23:00:00Z'), // 08:00 in Tokyo
+    blacklist: null,
+  });
+  const zones = [
+    { timezone: 'Asia/Tokyo', leads: 1, opensAt: new Date('2026-06-10T23:00:00Z') },
+    { timezone: 'Asia/Shanghai', leads: 2, opensAt: new Date('2026-06-11T00:00:00Z') },
+  ];
+  expect(before.windowOpens).toEqual(zones);
+  expect(after.windowOpens).toEqual(zones);
+  expect(after.windowOpensAt).toEqual(new Date('2026-06-10T23:00:00Z'));
 });

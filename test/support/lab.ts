@@ -56,6 +56,21 @@ export function numbersInvitedAtCarrier(settings: LabSettings, since = 0): Set<s
   return found;
 }
 
+/**
+ * The carrier's messages across a SIPp restart: `lab up` keeps the log of the run before as
+ * `<file>.1` (SIPp truncates its log when it starts; scripts/lab/logs.sh), then the current one.
+ */
+export function carrierMessagesSince(settings: LabSettings): string {
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return read(`${settings.carrierMessages}.1`) + read(settings.carrierMessages);
+}
+
 /** Current length of the carrier's message log, to read only what a test caused. */
 export function carrierLogOffset(settings: LabSettings): number {
   try {

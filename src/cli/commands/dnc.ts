@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
-import { exportDncCsv, importDncCsv } from '../../import/dnc-csv.js';
+import { exportDncCsv, importBlacklistCsv, importDncCsv } from '../../import/dnc-csv.js';
 import { PrivateFile } from '../../files/private-file.js';
 import { addDnc, addToBlacklist, parseDncType, removeDnc, toE164 } from '../../store/repositories/dnc.js';
 
@@ -44,13 +44,29 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
   registerDncFileCommands(dnc, getApp);
   dnc
     .command('blacklist')
-    .description('exclude a serious complainer from every campaign')
-    .argument('<phone>')
-    .requiredOption('--reason <text>')
+    .description('exclude serious complainers from every campaign: one number, or a CSV file of them')
+    .argument('[phone]')
+    .option(
+      '--file <csv>',
+      'CSV: phone[,reason,name,complaint], one transaction; bad rows to FILE.rejects.csv',
+    )
+    .option('--reason <text>', 'why (required for one number; for a file, the reason of rows without one)')
     .option('--complaint <id>', 'complaint id')
-    .action(async (phone: string, o: { reason: string; complaint?: string }) => {
+    .action(async (phone: string | undefined, o: { file?: string; reason?: string; complaint?: string }) => {
+      if (!phone === !o.file)
+        throw new Error('dnc blacklist: give either a phone number or --file, not both');
       const app = await getApp();
-      const e164 = toE164(phone, app.config.defaultRegion);
+      if (o.file) {
+        const s = await importBlacklistCsv(app.db, o.file, {
+          defaultRegion: app.config.defaultRegion,
+          actor: actor(),
+          defaultReason: o.reason,
+        });
+        const rejects = s.rejectsFile ? ` (see ${s.rejectsFile})` : '';
+        return void console.log(`read ${s.read}, blacklisted ${s.added}, rejected ${s.rejected}${rejects}`);
+      }
+      if (!o.reason) throw new Error('dnc blacklist: --reason is required');
+      const e164 = toE164(phone ?? '', app.config.defaultRegion);
       await addToBlacklist(app.db, {
         phone: e164,
         reason: o.reason,

@@ -9,8 +9,14 @@ export function formatDiagnosis(d: CampaignDiagnosis): string {
     `campaign ${c.code} (#${c.id}) "${c.name}": ${c.status}, ${c.purpose}, ${c.dialMode}`,
     `leads: ${d.totalLeads} total, ${d.eligibleNow} eligible now (${d.at.toISOString()})`,
   ];
-  for (const [reason, n = 0] of Object.entries(d.ineligible).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
-    lines.push(`  ${String(n).padStart(9)}  ${reasonLabel(reason)}`);
+  for (const w of d.waits) {
+    const when = w.nextEligibleAt ? `; first eligible at ${w.nextEligibleAt.toISOString()}` : '';
+    const stored = w.fromStoredRefusals ? ` (${w.fromStoredRefusals} from stored refusals)` : '';
+    lines.push(`  ${String(w.leads).padStart(9)}  ${reasonLabel(w.rule)} [${w.rule}]${when}${stored}`);
+  }
+  if (d.windowOpens.length) lines.push('calling window, per time zone:');
+  for (const z of d.windowOpens) {
+    lines.push(`  ${String(z.leads).padStart(9)}  ${z.timezone}: opens at ${z.opensAt.toISOString()}`);
   }
   const e = d.engine;
   const show = (v: number | boolean | undefined) =>

@@ -8,8 +8,9 @@ import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
 /**
  * `dialer run`: the service. Connects every configured PBX node, runs every active campaign (one
  * process paces each, by lease; each on its trunk's node), serves the API and /metrics, and shuts
- * down in order on SIGINT/SIGTERM: stop dialling and let live calls finish (60 s), close the
- * HTTP server, the PBX connections, Redis, Postgres.
+ * down in order on SIGINT/SIGTERM: stop dialling and let live calls finish (as long as they
+ * last, up to `--drain` seconds, 60 by default), close the HTTP server, the PBX connections,
+ * Redis, Postgres. With no live call it exits at once.
  */
 export function registerRunCommand(program: Command, getApp: () => Promise<App>): void {
   program
@@ -21,7 +22,13 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
       (v) => seconds(v),
       60,
     )
-    .action(async (opts: { wait: number }) => {
+    .option(
+      '--drain <seconds>',
+      'on SIGTERM/SIGINT, how long live calls may go on before the service stops anyway (calls still up are left to the next lease holder)',
+      (v) => seconds(v, '--drain'),
+      60,
+    )
+    .action(async (opts: { wait: number; drain: number }) => {
       const app = await getApp();
       // Configuration first (exit 78), then dependencies (exit 69), then the service.
       const keysFile = app.config.http.apiKeysFile;
@@ -49,16 +56,20 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
       );
       app.shutdown.prepend([
         { name: 'retention', run: () => Promise.resolve(stopRetention()) },
-        { name: 'campaigns', run: () => registry.stopAll(60_000) },
+        { name: 'campaigns', run: () => registry.stopAll(opts.drain * 1000) },
         { name: 'http', run: () => server.close() },
       ]);
-      await new Promise<void>((resolve) => app.shutdown.handleSignals(() => resolve()));
+      const code = await new Promise<number>((resolve) => app.shutdown.handleSignals(resolve));
+      // Every step has run (campaigns drained, HTTP, PBX, Redis, Postgres closed). A call still up
+      // at the drain deadline keeps its flow's timers; they must not keep the process alive.
+      app.logger.info({ code }, 'stopped');
+      process.exit(code);
     });
 }
 
-function seconds(value: string): number {
+function seconds(value: string, option = '--wait'): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0)
-    throw new Error(`--wait: expected seconds (a number ≥ 0), got "${value}"`);
+    throw new Error(`${option}: expected seconds (a number ≥ 0), got "${value}"`);
   return n;
 }

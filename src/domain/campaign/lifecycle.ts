@@ -72,16 +72,20 @@ export function approvalState(
   return missing <= 0 ? { complete: true, level } : { complete: false, level, missing };
 }
 
-/** Throws a clear error when `approverId` cannot add an approval. */
+/**
+ * Throws a clear error when `approverId` cannot add an approval, naming people as `nameOf` says
+ * (their username; `user #id` when unknown).
+ */
 export function checkApprover(
   approverId: number,
   approvals: readonly Approval[],
   createdBy: number | null | undefined,
+  nameOf: (id: number) => string = (id) => `user #${id}`,
 ): void {
   if (createdBy !== null && createdBy !== undefined && approverId === createdBy) {
-    throw new Error(`approver ${approverId} created the campaign and cannot approve it`);
+    throw new Error(`${nameOf(approverId)} created the campaign and cannot approve it; someone else must`);
   }
   if (approvals.some((a) => a.approverId === approverId)) {
-    throw new Error(`approver ${approverId} has already approved; a second approver must be someone else`);
+    throw new Error(`${nameOf(approverId)} has already approved; a second approver must be someone else`);
   }
 }

@@ -133,7 +133,8 @@ export async function approveCampaign(
       .where({ campaign_id: campaignId })
       .select<{ approver_id: number }[]>('approver_id');
     const prior = approvals.map((a) => ({ approverId: a.approver_id }));
-    checkApprover(approverId, prior, c.created_by);
+    const [who] = await trx('agents').where({ id: approverId }).pluck<string[]>('username');
+    checkApprover(approverId, prior, c.created_by, (id) => who ?? `user #${id}`);
     const size = await listSize(trx, campaignId);
     const state = approvalState(size, [...prior, { approverId }], {
       threshold: options.threshold,

@@ -106,10 +106,16 @@ export async function dncTypesFor(db: Knex, phone: string, now = new Date()): Pr
 }
 
 /** Adds a serious complainer to the blacklist, which excludes the number from every campaign. */
-export async function addToBlacklist(
-  db: Knex,
-  b: { phone: string; reason: string; actor: string; complaintId?: number; addedBy?: number; name?: string },
-): Promise<void> {
+export interface BlacklistInput {
+  phone: string;
+  reason: string;
+  actor: string;
+  complaintId?: number;
+  addedBy?: number;
+  name?: string;
+}
+
+export async function addToBlacklist(db: Knex, b: BlacklistInput): Promise<void> {
   await db('blacklist')
     .insert({
       phone_e164: b.phone,
