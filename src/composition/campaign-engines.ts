@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/load.js';
@@ -15,6 +14,7 @@ import { Hopper } from '../queues/hopper.js';
 import { Lease } from '../queues/lease.js';
 import { RecordingArchiver } from '../recordings/archiver.js';
 import { PgRecordingRecovery } from '../recordings/recovery.js';
+import type { ProcessHeartbeat } from '../store/process-heartbeat.js';
 import { PgAttemptLedger } from '../store/lead-ledger/index.js';
 import { PgOfferViews } from '../store/offer-view.js';
 import { PgOfferStore } from '../store/preview-offers.js';
@@ -36,6 +36,8 @@ export interface CampaignFactoryDeps {
   campaigns: CampaignCatalog;
   clock: Clock;
   metrics?: Metrics;
+  /** This process's heartbeat; its owner string marks the lease and every call row dialled here. */
+  heartbeat: ProcessHeartbeat;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
@@ -53,13 +55,14 @@ export function campaignEngineFactory(
     const pbx = await d.pbx.connected(trunk.node);
     const redis = d.redis();
     const prefix = d.config.redis.prefix;
-    const owner = `${d.config.instance.name}@${hostname()}:${process.pid}`;
-    const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held) =>
-      logger.info({ held }, held ? 'took the campaign lease' : 'lost the campaign lease'),
+    const owner = d.heartbeat.owner;
+    d.heartbeat.start();
+    const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
+      logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
     const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger);
-    const calls = new CallRepository(d.db, logger);
+    const calls = new CallRepository(d.db, logger, owner);
     return startCampaignEngine(row, plan, {
       pbx,
       calls,
