@@ -44,6 +44,27 @@ export interface CampaignFactoryDeps {
 export function campaignEngineFactory(
   d: CampaignFactoryDeps,
 ): (campaignId: number, options: { pacer?: Pacer }) => Promise<CampaignEngine> {
+  // One limiter per trunk in this process: its channels, calls per second and back-off are the
+  // trunk's, whichever of the process's campaigns dial on it.
+  const trunks = new Map<string, TrunkLimiter>();
+  const limiter = (t: Config['trunks'][number]): TrunkLimiter => {
+    const made =
+      trunks.get(t.name) ??
+      new TrunkLimiter(
+        t.name,
+        t.maxChannels,
+        t.cps,
+        () => d.clock.now(),
+        t.backoff,
+        (b) => {
+          d.metrics?.trunkPaused.set({ trunk: t.name }, b ? 1 : 0);
+          if (b) d.logger.warn({ trunk: t.name, ...b }, 'trunk paused: its calls keep failing');
+          else d.logger.info({ trunk: t.name }, 'trunk routes calls again; back-off ended');
+        },
+      );
+    trunks.set(t.name, made);
+    return made;
+  };
   return async (campaignId, options) => {
     const row = await d.campaigns.find(campaignId);
     if (!row) throw new Error(`campaign ${campaignId} does not exist`);
@@ -60,7 +81,6 @@ export function campaignEngineFactory(
     const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
       logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
-    const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger);
     const calls = new CallRepository(d.db, logger, owner);
     return startCampaignEngine(row, plan, {
@@ -74,7 +94,7 @@ export function campaignEngineFactory(
       surveys: new SurveyRepository(d.db),
       hopper: new Hopper(redis, campaignId, prefix),
       lease,
-      trunk: new TrunkLimiter(trunk.name, trunk.maxChannels, trunk.cps, now),
+      trunk: limiter(trunk),
       gate: d.gate,
       ledger: new PgAttemptLedger(d.db, campaignId, rules, logger),
       offers: row.dial_mode === 'preview' ? new PgOfferStore(d.db) : undefined,

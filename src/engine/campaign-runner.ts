@@ -308,6 +308,7 @@ export class CampaignRunner {
       }
       if (agent) releasePending();
       const result = await this.callOut(attempt, agent, releasePending);
+      this.deps.trunk.ended(result.outcome);
       this.record(result);
       observeEnd(this.deps.pacer, result, {
         launchedAt: this.launchedAt.get(result.callId),

@@ -1,4 +1,5 @@
 import type { CampaignStatus } from '../domain/campaign/lifecycle.js';
+import type { TrunkBackoffView } from './hopper.js';
 
 /**
  * Why a lead cannot be dialled right now: its life has ended (`completed`), it is being dialled
@@ -15,6 +16,9 @@ export interface EngineFacts {
   /** Calls that may start this second: free channels within the trunk's per-second allowance. */
   trunkStartsNow?: number;
   pbxHealthy?: boolean;
+  trunkName?: string;
+  /** The trunk is paused because its calls kept failing (engine/trunk-limiter.ts). */
+  trunkBackoff?: TrunkBackoffView;
 }
 
 export interface CampaignDiagnosis {
@@ -32,6 +36,9 @@ export interface CampaignDiagnosis {
   ineligible: Partial<Record<IneligibleReason, number>>;
   /** Earliest time the window opens for leads that are only waiting for it. */
   windowOpensAt: Date | null;
+  /** The campaign's trunk, and how many of its latest ended calls failed in a row (503s…). */
+  trunk: string;
+  trunkFailuresInRow: number;
   engine: EngineFacts;
   /** Plain-language reasons the campaign is not dialling, most important first. */
   problems: string[];

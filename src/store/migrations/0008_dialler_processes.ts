@@ -15,9 +15,12 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('calls', (t) => {
     t.text('owner');
   });
+  // The campaign's open rows (a new lease holder's look) and latest ended calls (the doctor).
+  await knex.raw(`create index calls_campaign_ended_idx on calls (campaign_id, ended_at)`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`drop index if exists calls_campaign_ended_idx`);
   await knex.schema.alterTable('calls', (t) => {
     t.dropColumn('owner');
   });
