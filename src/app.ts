@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { campaignEngineFactory } from './composition/campaign-engines.js';
@@ -17,6 +18,7 @@ import type { Dependency } from './startup/dependencies.js';
 import { createDb } from './store/db.js';
 import { PgDispositionLog } from './store/dispositions.js';
 import { PgComplianceGate } from './store/gate-facts.js';
+import { ProcessHeartbeat } from './store/process-heartbeat.js';
 import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
@@ -77,10 +79,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
   const campaigns = new PgCampaignCatalog(db);
+  const owner = `${config.instance.name}@${hostname()}:${process.pid}`;
+  const heartbeat = new ProcessHeartbeat(db, owner, logger);
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
-      startEngine: campaignEngineFactory({ config, logger, db, redis, pbx, gate, campaigns, clock, metrics }),
+      startEngine: campaignEngineFactory({
+        ...{ config, logger, db, redis, pbx, gate },
+        ...{ campaigns, clock, metrics, heartbeat },
+      }),
       campaigns,
       agents: new AgentRepository(db),
       dispositions: new PgDispositionLog(db),
@@ -90,6 +97,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }));
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
+  shutdown.add({ name: 'heartbeat', run: () => heartbeat.stop() });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
   // quit() waits for a connection that may never come; a client that is not up just disconnects.
   shutdown.add({

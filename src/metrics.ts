@@ -34,6 +34,12 @@ export class Metrics {
     labelNames: ['campaign'] as const,
     registers: [this.registry],
   });
+  readonly trunkPaused = new Gauge({
+    name: 'dialer_trunk_paused',
+    help: 'Whether the trunk is paused because its calls keep failing (1) or dials (0)',
+    labelNames: ['trunk'] as const,
+    registers: [this.registry],
+  });
   readonly agents = new Gauge({
     name: 'dialer_agents',
     help: 'Agents by state',

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/load.js';
@@ -15,6 +14,7 @@ import { Hopper } from '../queues/hopper.js';
 import { Lease } from '../queues/lease.js';
 import { RecordingArchiver } from '../recordings/archiver.js';
 import { PgRecordingRecovery } from '../recordings/recovery.js';
+import type { ProcessHeartbeat } from '../store/process-heartbeat.js';
 import { PgAttemptLedger } from '../store/lead-ledger/index.js';
 import { PgOfferViews } from '../store/offer-view.js';
 import { PgOfferStore } from '../store/preview-offers.js';
@@ -36,12 +36,35 @@ export interface CampaignFactoryDeps {
   campaigns: CampaignCatalog;
   clock: Clock;
   metrics?: Metrics;
+  /** This process's heartbeat; its owner string marks the lease and every call row dialled here. */
+  heartbeat: ProcessHeartbeat;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
 export function campaignEngineFactory(
   d: CampaignFactoryDeps,
 ): (campaignId: number, options: { pacer?: Pacer }) => Promise<CampaignEngine> {
+  // One limiter per trunk in this process: its channels, calls per second and back-off are the
+  // trunk's, whichever of the process's campaigns dial on it.
+  const trunks = new Map<string, TrunkLimiter>();
+  const limiter = (t: Config['trunks'][number]): TrunkLimiter => {
+    const made =
+      trunks.get(t.name) ??
+      new TrunkLimiter(
+        t.name,
+        t.maxChannels,
+        t.cps,
+        () => d.clock.now(),
+        t.backoff,
+        (b) => {
+          d.metrics?.trunkPaused.set({ trunk: t.name }, b ? 1 : 0);
+          if (b) d.logger.warn({ trunk: t.name, ...b }, 'trunk paused: its calls keep failing');
+          else d.logger.info({ trunk: t.name }, 'trunk routes calls again; back-off ended');
+        },
+      );
+    trunks.set(t.name, made);
+    return made;
+  };
   return async (campaignId, options) => {
     const row = await d.campaigns.find(campaignId);
     if (!row) throw new Error(`campaign ${campaignId} does not exist`);
@@ -53,13 +76,14 @@ export function campaignEngineFactory(
     const pbx = await d.pbx.connected(trunk.node);
     const redis = d.redis();
     const prefix = d.config.redis.prefix;
-    const owner = `${d.config.instance.name}@${hostname()}:${process.pid}`;
-    const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held) =>
-      logger.info({ held }, held ? 'took the campaign lease' : 'lost the campaign lease'),
+    const owner = d.heartbeat.owner;
+    d.heartbeat.start();
+    const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
+      logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
     const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger, d.config.recordings.layout);
-    const calls = new CallRepository(d.db, logger);
+    const calls = new CallRepository(d.db, logger, owner);
     return startCampaignEngine(row, plan, {
       pbx,
       calls,
@@ -71,7 +95,7 @@ export function campaignEngineFactory(
       surveys: new SurveyRepository(d.db),
       hopper: new Hopper(redis, campaignId, prefix),
       lease,
-      trunk: new TrunkLimiter(trunk.name, trunk.maxChannels, trunk.cps, now),
+      trunk: limiter(trunk),
       gate: d.gate,
       ledger: new PgAttemptLedger(d.db, campaignId, rules, logger),
       offers: row.dial_mode === 'preview' ? new PgOfferStore(d.db) : undefined,

@@ -77,6 +77,19 @@ const trunkSchema = z
     dial: z.string().includes('{number}', { message: 'must contain {number}' }),
     maxChannels: z.number().int().positive(),
     cps: z.number().positive(),
+    /** Pausing the trunk while its calls keep failing (503s): domain/trunk-backoff.ts. */
+    backoff: z
+      .object({
+        failuresToPause: z.number().int().positive().default(5),
+        firstPauseSec: z.number().positive().default(10),
+        maxPauseSec: z.number().positive().default(300),
+      })
+      .strict()
+      .refine((b) => b.maxPauseSec >= b.firstPauseSec, {
+        message: 'maxPauseSec must be at least firstPauseSec',
+        path: ['maxPauseSec'],
+      })
+      .optional(),
   })
   .strict();
 

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
+import type { CallOutcome } from '../domain/call-outcome.js';
+import { DEFAULT_TRUNK_BACKOFF, TRUNK_FAILURES } from '../domain/trunk-backoff.js';
 import { needsAgents } from '../domain/campaign/dial-mode.js';
 import { dialScope } from '../domain/campaign/lifecycle.js';
 import { evaluateGate, leadStatusAfterRefusal } from '../domain/compliance/gate.js';
 import { FINAL_STATES, type LeadState } from '../domain/lead/lifecycle.js';
 import type { CampaignDiagnosis, CampaignDoctor, EngineFacts } from '../ports/diagnosis.js';
+import type { TrunkBackoffView } from '../ports/hopper.js';
 import { LATEST_REFUSAL_SQL, loadCampaignGateFacts } from '../store/gate-facts.js';
 import { getCampaign } from '../store/repositories/campaigns.js';
 import { RuleTally } from './rule-tally.js';
@@ -94,6 +97,7 @@ export async function diagnoseCampaign(
     purpose: c.purpose,
     dialMode: c.dial_mode,
   };
+  const trunkFailuresInRow = await trunkFailureStreak(db, c.id);
   const diagnosis = {
     campaign,
     at: now,
@@ -103,6 +107,8 @@ export async function diagnoseCampaign(
     windowOpensAt: tally.windowOpensAt(),
     waits: tally.waits(),
     windowOpens: tally.windowOpens(),
+    trunk: engine.trunkName ?? (await trunkOf(db, c.id)),
+    trunkFailuresInRow,
     engine,
   };
   return { ...diagnosis, problems: problemsOf(diagnosis) };
@@ -126,8 +132,49 @@ function problemsOf(d: Omit<CampaignDiagnosis, 'problems'>): string[] {
   }
   if (needsAgents(d.campaign.dialMode) && d.engine.readyAgents === 0) out.push('no agent is ready');
   if (d.engine.trunkFreeChannels === 0) out.push('the trunk has no free channels');
+  if (d.engine.trunkBackoff) out.push(trunkBackoffProblem(d.trunk, d.engine.trunkBackoff));
+  else if (d.trunkFailuresInRow >= DEFAULT_TRUNK_BACKOFF.failuresToPause)
+    out.push(
+      `the last ${d.trunkFailuresInRow} calls on trunk ${d.trunk} all failed (congestion — SIP 503 — ` +
+        `or a network failure): the carrier is refusing calls; a running dialler pauses the trunk ` +
+        `and tries one test call at a time (trunks[].backoff); check the carrier or the trunk's registration`,
+    );
   if (d.engine.pbxHealthy === false) out.push('the PBX is not healthy');
   return out;
+}
+
+/** The campaign's trunk as stored (null: the configured default). */
+async function trunkOf(db: Knex, campaignId: number): Promise<string> {
+  const row = await db('campaigns')
+    .where({ id: campaignId })
+    .first<{ trunk: string | null } | undefined>('trunk');
+  return row?.trunk ?? '(the default trunk)';
+}
+
+/** How many of the campaign's most recent ended calls (up to 50) in a row were trunk failures. */
+async function trunkFailureStreak(db: Knex, campaignId: number): Promise<number> {
+  const outcomes = await db('calls')
+    .where({ campaign_id: campaignId })
+    .whereNotNull('ended_at')
+    .orderBy('ended_at', 'desc')
+    .limit(50)
+    .pluck<string[]>('outcome');
+  const first = outcomes.findIndex((o) => !TRUNK_FAILURES.has(o as CallOutcome));
+  return first === -1 ? outcomes.length : first;
+}
+
+/** Pure: the doctor's words for a paused trunk. */
+export function trunkBackoffProblem(trunk: string, b: TrunkBackoffView): string {
+  const what =
+    b.lastFailure === 'congestion' ? 'congestion (SIP 503 or "circuit busy")' : 'a network failure';
+  const next = b.testCallInProgress
+    ? 'a test call is in progress now'
+    : `one test call at ${b.pausedUntil.toISOString()}`;
+  return (
+    `trunk ${trunk} is refusing calls: the last ${b.failuresInRow} failed in a row with ${what}; ` +
+    `the dialler has paused it (${b.pauseSec} s) — ${next}, and if that fails too it pauses ` +
+    `${b.nextPauseSec} s; check the carrier or the trunk's registration`
+  );
 }
 
 /** The doctor over Postgres, as the engine registry asks it. */

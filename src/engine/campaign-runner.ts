@@ -12,7 +12,8 @@ import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
 import type { RecordingRecovery } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
-import { finishOrphans } from './orphans.js';
+import { OrphanWatch } from './orphans.js';
+import { observeEnd, observeRouted } from './pacer-feedback.js';
 import { emptyStats, recordResult, setGauges, type RunnerStats } from './runner-stats.js';
 
 export type { RunnerStats } from './runner-stats.js';
@@ -83,12 +84,14 @@ export class CampaignRunner {
   private desk?: RunnerModeDesk;
   readonly stats: RunnerStats = emptyStats();
   private readonly log: Logger;
+  private readonly orphans: OrphanWatch;
 
   constructor(
     private readonly deps: RunnerDeps,
     private readonly plan: CampaignPlan,
   ) {
     this.log = deps.logger.child({ campaignId: plan.id, mode: plan.mode });
+    this.orphans = new OrphanWatch({ ...deps, logger: this.log, now: () => this.now() }, plan.id);
   }
 
   private now(): number {
@@ -175,14 +178,8 @@ export class CampaignRunner {
     this.ticking = true;
     try {
       const takeover = !this.held;
-      if (takeover) {
-        await finishOrphans(
-          { ...this.deps, logger: this.log, now: () => this.now() },
-          this.plan.id,
-          new Set(this.inFlight.keys()),
-        );
-        this.held = true;
-      }
+      await this.orphans.run(takeover, new Set(this.inFlight.keys()));
+      this.held = true;
       await this.feed();
       if (this.desk) return await this.desk.tick(takeover);
       await this.pace();
@@ -195,6 +192,8 @@ export class CampaignRunner {
 
   /** The pacer decides; trunk slots first (capacity before dialling), then that many attempts. */
   private async pace(): Promise<void> {
+    // The lease may have lapsed while this tick waited on Redis or Postgres.
+    if (!this.deps.lease.isHeld) return;
     const state = this.pacerState();
     setGauges(this.deps.metrics, this.plan.campaignCode, this.inFlight.size, this.deps.agents);
     const decision = this.deps.pacer.decide(state);
@@ -296,6 +295,12 @@ export class CampaignRunner {
       const verdict = presetAgent
         ? ({ allowed: true } as const)
         : await this.deps.gate.check(attempt, new Date(this.now()));
+      if (!presetAgent && !this.deps.lease.isHeld) {
+        // The lease lapsed since this attempt was taken (Redis unreachable, or another holder):
+        // nothing is dialled without it; the attempt goes back to the list.
+        await this.deps.ledger.returned([attempt], new Date(this.now()));
+        return;
+      }
       if (!verdict.allowed) {
         this.stats.notDialled += 1;
         this.log.info({ callId: attempt.callId, reason: verdict.reason }, 'gate refused the attempt');
@@ -314,8 +319,13 @@ export class CampaignRunner {
       }
       if (agent) releasePending();
       const result = await this.callOut(attempt, agent, releasePending);
+      this.deps.trunk.ended(result.outcome);
       this.record(result);
-      this.observe(result);
+      observeEnd(this.deps.pacer, result, {
+        launchedAt: this.launchedAt.get(result.callId),
+        now: this.now(),
+        wrapUpSec: this.deps.wrapUpSec,
+      });
       await this.deps.ledger.ended(result, new Date(this.now()), 'finished');
     } finally {
       releasePending();
@@ -346,7 +356,7 @@ export class CampaignRunner {
       answerHandler: this.plan.answerHandlerFor?.(attempt),
       onSettled: releasePending,
       onWaitingForAgent: () => this.waiting.set(attempt.callId, this.now()),
-      onRouted: (at) => this.routed(attempt.callId, at),
+      onRouted: (at) => observeRouted(this.deps.pacer, this.launchedAt.get(attempt.callId) ?? at, at),
       onConnected: (at) => this.ledger.record(at / 1000, false),
       onAbandoned: (at) => this.ledger.record(at / 1000, true),
     });
@@ -373,43 +383,6 @@ export class CampaignRunner {
     const owner = this.deps.agents.get(agentId);
     const here = owner !== undefined && owner.status.state !== 'logged-out';
     return here ? OWNER_BUSY_RETRY_MS : OWNER_ABSENT_RETRY_MS;
-  }
-
-  /** A live answer reached the agent queue: the dial resolved as routed, told at once. */
-  private routed(callId: string, at: number): void {
-    const launched = this.launchedAt.get(callId) ?? at;
-    this.deps.pacer.observe({
-      type: 'dial-resolved',
-      now: at / 1000,
-      routed: true,
-      delaySeconds: Math.max(0, (at - launched) / 1000),
-    });
-  }
-
-  /**
-   * At the attempt's end: a dial that never reached the agent queue resolves now (routed ones
-   * were told at routing, and the ledger at the connect or the abandon); a talk feeds handle
-   * time, with the wrap-up the agent is then held for.
-   */
-  private observe(r: AttemptResult): void {
-    const now = this.now();
-    const launched = this.launchedAt.get(r.callId) ?? now;
-    if (!r.liveAnswer) {
-      this.deps.pacer.observe({
-        type: 'dial-resolved',
-        now: now / 1000,
-        routed: false,
-        delaySeconds: Math.max(0, (now - launched) / 1000),
-      });
-    }
-    if (r.talkMs !== undefined) {
-      this.deps.pacer.observe({
-        type: 'handle',
-        now: now / 1000,
-        talkSeconds: r.talkMs / 1000,
-        wrapSeconds: this.deps.wrapUpSec,
-      });
-    }
   }
 
   private record(r: AttemptResult): void {

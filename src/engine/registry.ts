@@ -105,6 +105,8 @@ export class EngineRegistry {
       facts.trunkFreeChannels = engine.trunk.freeChannels();
       facts.trunkMaxChannels = engine.trunk.maxChannels;
       facts.trunkStartsNow = engine.trunk.available();
+      facts.trunkName = engine.trunk.name;
+      facts.trunkBackoff = engine.trunk.backoff();
     }
     return this.deps.doctor.diagnose(c.id, now, facts);
   }

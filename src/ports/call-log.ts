@@ -41,6 +41,11 @@ export interface OpenCall {
   answeredAt: Date | null;
   bridgedAt: Date | null;
   agentId: number | null;
+  /**
+   * Another dialler process that owns the row and is still alive (its heartbeat is fresh): it
+   * will end the call itself, so a new lease holder leaves it alone. Undefined: nobody alive owns it.
+   */
+  liveOwner?: string;
 }
 
 /** The call rows (store/repositories/calls.ts): one per attempt, written as the call goes. */

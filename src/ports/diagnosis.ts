@@ -1,4 +1,5 @@
 import type { CampaignStatus } from '../domain/campaign/lifecycle.js';
+import type { TrunkBackoffView } from './hopper.js';
 
 /**
  * Why a lead cannot be dialled right now: its life has ended (`completed`), it is being dialled
@@ -15,6 +16,9 @@ export interface EngineFacts {
   /** Calls that may start this second: free channels within the trunk's per-second allowance. */
   trunkStartsNow?: number;
   pbxHealthy?: boolean;
+  trunkName?: string;
+  /** The trunk is paused because its calls kept failing (engine/trunk-limiter.ts). */
+  trunkBackoff?: TrunkBackoffView;
 }
 
 /** How many leads wait for one rule, and when the first of them may be dialled. */
@@ -54,6 +58,9 @@ export interface CampaignDiagnosis {
   waits: RuleWait[];
   /** Leads waiting for the window, per time zone, earliest opening first. */
   windowOpens: WindowOpening[];
+  /** The campaign's trunk, and how many of its latest ended calls failed in a row (503s…). */
+  trunk: string;
+  trunkFailuresInRow: number;
   engine: EngineFacts;
   /** Plain-language reasons the campaign is not dialling, most important first. */
   problems: string[];

@@ -1,4 +1,5 @@
 import type { ClaimedAttempt, DialAttempt } from '../domain/attempt.js';
+import type { CallOutcome } from '../domain/call-outcome.js';
 
 /**
  * A campaign's queue of claimed attempts (queues/hopper.ts: BullMQ, job id = attempt id, so an
@@ -31,4 +32,20 @@ export interface TrunkSlots {
   /** Channels not in use (of `maxChannels`), whatever the per-second allowance. */
   freeChannels(): number;
   readonly maxChannels: number;
+  /** A call on the trunk ended (feeds the back-off of a failing trunk). */
+  ended(outcome: CallOutcome | 'not-dialled'): void;
+  /** While the trunk is paused after failing calls: why, and until when. */
+  backoff(): TrunkBackoffView | undefined;
+}
+
+/** A trunk paused because its calls kept failing (domain/trunk-backoff.ts). */
+export interface TrunkBackoffView {
+  failuresInRow: number;
+  lastFailure: CallOutcome;
+  /** No call starts before this; then one test call. */
+  pausedUntil: Date;
+  pauseSec: number;
+  /** The pause if the test call fails too. */
+  nextPauseSec: number;
+  testCallInProgress: boolean;
 }

@@ -31,6 +31,11 @@ export class Hopper implements HopperPort {
       autorun: false,
       lockDuration: 30_000,
     });
+    // While Redis is unreachable BullMQ emits an error per reconnect attempt (and prints it when
+    // nobody listens); the app's Redis watcher already logs the outage once, and callers see
+    // their own commands wait or fail.
+    this.queue.on('error', () => undefined);
+    this.worker.on('error', () => undefined);
   }
 
   /** Queues attempts; priority: lower runs first (1 = callbacks due, 2 = retries, 3 = fresh). */

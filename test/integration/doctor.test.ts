@@ -147,3 +147,34 @@ it('after a run, counts each rule from the stored refusals (as exact as before),
   expect(after.windowOpens).toEqual(zones);
   expect(after.windowOpensAt).toEqual(new Date('2026-06-10T23:00:00Z'));
 });
+
+it('says from stored calls that the trunk is refusing calls (5 failures in a row), and stops once one is routed', async () => {
+  const c = await createCampaign(t.db, { code: 'doc-503', name: 'Trunk 503', purpose: 'care' });
+  await t.db('campaigns').where({ id: c.id }).update({ status: 'active', trunk: 'carrier-a' });
+  const [lead] = await t
+    .db('leads')
+    .insert({ campaign_id: c.id, timezone: 'UTC', phone_e164: '+12125550100' })
+    .returning<{ id: number }[]>('id');
+  const call = (attempt: number, outcome: string) => ({
+    id: `c${c.id}-l${lead?.id}-a${attempt}`,
+    campaign_id: c.id,
+    lead_id: lead?.id,
+    attempt,
+    phone_e164: '+12125550100',
+    reserved_at: new Date(NOW.getTime() - 60_000 + attempt * 1_000),
+    ended_at: new Date(NOW.getTime() - 59_000 + attempt * 1_000),
+    outcome,
+  });
+  await t.db('calls').insert([call(1, 'busy'), ...[2, 3, 4, 5].map((a) => call(a, 'congestion'))]);
+  const four = await diagnoseCampaign(t.db, c.id, NOW);
+  expect(four).toMatchObject({ trunk: 'carrier-a', trunkFailuresInRow: 4 });
+  expect(four.problems.join('\n')).not.toMatch(/refusing/);
+  await t.db('calls').insert(call(6, 'failed'));
+  const five = await diagnoseCampaign(t.db, c.id, NOW);
+  expect(five.problems).toContain(
+    'the last 5 calls on trunk carrier-a all failed (congestion — SIP 503 — or a network failure): the carrier is ' +
+      "refusing calls; a running dialler pauses the trunk and tries one test call at a time (trunks[].backoff); check the carrier or the trunk's registration",
+  );
+  await t.db('calls').insert(call(7, 'no-answer'));
+  expect((await diagnoseCampaign(t.db, c.id, NOW)).trunkFailuresInRow).toBe(0);
+});

@@ -8,8 +8,8 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { startWorker as startChild } from '../support/child-worker.js';
 
-const startWorker = (settings: object): Promise<ChildProcess> =>
-  startChild('test/support/preview-worker.ts', settings);
+const startWorker = async (settings: object): Promise<ChildProcess> =>
+  (await startChild('test/support/preview-worker.ts', settings)).child;
 
 interface OfferRow {
   id: number;

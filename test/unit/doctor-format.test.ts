@@ -22,6 +22,8 @@ const d: CampaignDiagnosis = {
     { rule: 'dnc:all', leads: 1, nextEligibleAt: null, fromStoredRefusals: 0 },
   ],
   windowOpens: [{ timezone: 'Asia/Tokyo', leads: 3, opensAt: opens }],
+  trunk: 'lab-carrier',
+  trunkFailuresInRow: 0,
   engine: {
     trunkFreeChannels: 100,
     trunkMaxChannels: 100,

@@ -25,6 +25,12 @@ export function formatDiagnosis(d: CampaignDiagnosis): string {
     `ready agents: ${show(e.readyAgents)}; PBX healthy: ${show(e.pbxHealthy)}`,
     `trunk: free channels ${show(e.trunkFreeChannels)}${e.trunkMaxChannels === undefined ? '' : ` of ${e.trunkMaxChannels}`}; calls that may start this second (per-second allowance) ${show(e.trunkStartsNow)}`,
   );
+  const b = e.trunkBackoff;
+  lines.push(
+    b
+      ? `trunk ${d.trunk} back-off: paused until ${b.pausedUntil.toISOString()} after ${b.failuresInRow} failed calls in a row`
+      : `trunk ${d.trunk}: ${d.trunkFailuresInRow} of its latest calls failed in a row`,
+  );
   lines.push(d.problems.length ? 'why it is not dialling:' : 'nothing stops this campaign from dialling');
   for (const p of d.problems) lines.push(`  - ${p}`);
   return lines.join('\n');

@@ -5,6 +5,7 @@ import type { CallHistory, CallLog, CallPatch, NewCallRow, OpenCall } from '../.
 import { loadPacerHistory } from '../pacer-history.js';
 import { retryWhileUnreachable } from '../retry-writes.js';
 import type { Logger } from '../../logger.js';
+import { PROCESS_GONE_AFTER_MS } from '../process-heartbeat.js';
 
 export type { CallPatch, NewCallRow } from '../../ports/call-log.js';
 
@@ -13,6 +14,8 @@ export class CallRepository implements CallLog, CallHistory {
   constructor(
     private readonly db: Knex,
     private readonly logger?: Logger,
+    /** This process (written into each row it reserves; `dialler_processes`). */
+    private readonly owner?: string,
   ) {}
 
   /**
@@ -20,7 +23,11 @@ export class CallRepository implements CallLog, CallHistory {
    * attempt already has a row: someone else has it, so it must not be dialled again.
    */
   async reserve(row: NewCallRow): Promise<boolean> {
-    const inserted = await this.db('calls').insert(row).onConflict().ignore().returning('id');
+    const inserted = await this.db('calls')
+      .insert({ ...row, owner: this.owner ?? null })
+      .onConflict()
+      .ignore()
+      .returning('id');
     return inserted.length === 1;
   }
 
@@ -32,17 +39,32 @@ export class CallRepository implements CallLog, CallHistory {
     });
   }
 
+  /** Open rows, each with the live process that owns it when that is not this one. */
   async open(campaignId: number): Promise<OpenCall[]> {
-    const rows = await this.db('calls').where({ campaign_id: campaignId }).whereNull('ended_at').select<
-      {
-        id: string;
-        lead_id: number;
-        attempt: number;
-        answered_at: Date | null;
-        bridged_at: Date | null;
-        agent_id: number | null;
-      }[]
-    >('id', 'lead_id', 'attempt', 'answered_at', 'bridged_at', 'agent_id');
+    const fresh = this.db.raw(`p.seen_at > now() - ?::interval`, [`${PROCESS_GONE_AFTER_MS} milliseconds`]);
+    const rows = await this.db('calls as c')
+      .where({ 'c.campaign_id': campaignId })
+      .whereNull('c.ended_at')
+      .leftJoin('dialler_processes as p', (j) => void j.on('p.owner', '=', 'c.owner').andOn(fresh))
+      .select<
+        {
+          id: string;
+          lead_id: number;
+          attempt: number;
+          answered_at: Date | null;
+          bridged_at: Date | null;
+          agent_id: number | null;
+          live_owner: string | null;
+        }[]
+      >(
+        'c.id',
+        'c.lead_id',
+        'c.attempt',
+        'c.answered_at',
+        'c.bridged_at',
+        'c.agent_id',
+        'p.owner as live_owner',
+      );
     return rows.map((r) => ({
       id: r.id,
       leadId: r.lead_id,
@@ -50,6 +72,7 @@ export class CallRepository implements CallLog, CallHistory {
       answeredAt: r.answered_at,
       bridgedAt: r.bridged_at,
       agentId: r.agent_id,
+      liveOwner: r.live_owner && r.live_owner !== this.owner ? r.live_owner : undefined,
     }));
   }
 

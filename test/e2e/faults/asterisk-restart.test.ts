@@ -8,6 +8,7 @@ import { labNumber } from '../../../src/lab/number-plan.js';
 import { AriDriver } from '../../../src/pbx/asterisk/ari/ari-driver.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { engineTestApp } from '../../support/engine-app.js';
+import { seedLabCampaign } from '../../support/fault-campaign.js';
 import { disposeTakenCalls } from '../../support/fault-desk.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, labSettings } from '../../support/lab.js';
@@ -28,7 +29,7 @@ describe.skipIf(!allowed)('fault: Asterisk restart mid-campaign (DIALER_LAB_ALLO
   let app: App;
   let registry: EngineRegistry;
   const lab = labSettings();
-  const campaignId = 100_000 + Math.floor(Math.random() * 1e8);
+  let campaignId = 0;
   const numbers = Array.from({ length: 10 }, (_, i) => labNumber(9, 6, i, 294));
   const agents = ['agent7', 'agent8'];
 
@@ -40,26 +41,7 @@ describe.skipIf(!allowed)('fault: Asterisk restart mid-campaign (DIALER_LAB_ALLO
     });
     app = made.app;
     await made.pbx();
-    await t
-      .db('agents')
-      .insert(agents.map((u) => ({ username: u, display_name: u, sip_endpoint: `PJSIP/${u}` })));
-    await t.db('campaigns').insert({
-      id: campaignId,
-      code: 'restart',
-      name: 'Asterisk restart',
-      status: 'active',
-      purpose: 'care',
-      dial_mode: 'progressive',
-      trunk: 'lab-carrier',
-      max_attempts: 1,
-      settings: {
-        engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false },
-        window: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
-      },
-    });
-    await t
-      .db('leads')
-      .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
+    ({ campaignId } = await seedLabCampaign(t.db, { code: 'restart', numbers, agents }));
     registry = app.engines();
   });
 

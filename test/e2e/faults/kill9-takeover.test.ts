@@ -1,16 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORPHAN_FAILURE } from '../../../src/engine/orphans.js';
 import { labNumber } from '../../../src/lab/number-plan.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
+import { countCalls, seedLabCampaign, type LabCampaign } from '../../support/fault-campaign.js';
 import { disposeTakenCalls } from '../../support/fault-desk.js';
+import { FaultWorkers } from '../../support/fault-workers.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, labSettings } from '../../support/lab.js';
-import { RawAri } from '../../support/raw-ari.js';
-import { startWorker as startChild } from '../../support/child-worker.js';
-
-const startWorker = (settings: object): Promise<ChildProcess> =>
-  startChild('test/support/engine-worker.ts', settings);
 
 /**
  * Two dialler processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
@@ -22,52 +19,23 @@ const startWorker = (settings: object): Promise<ChildProcess> =>
 describe('two dialler processes, kill -9 of the lease holder', () => {
   let t: TestDb;
   let redis: Redis;
-  const children: ChildProcess[] = [];
-  const prefix = `failover-${Date.now().toString(36)}`;
-  const campaignId = 100_000 + Math.floor(Math.random() * 1e8);
-  const numbers = Array.from({ length: 10 }, (_, i) => labNumber(9, 4, i, 296));
-  let agentIds: number[] = [];
+  let c: LabCampaign;
+  let workers: FaultWorkers;
 
   beforeAll(async () => {
     t = await createTestDb();
     redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
     await redis.connect();
-    agentIds = (
-      await t
-        .db('agents')
-        .insert([
-          { username: 'agent5', display_name: 'A5', sip_endpoint: 'PJSIP/agent5' },
-          { username: 'agent6', display_name: 'A6', sip_endpoint: 'PJSIP/agent6' },
-        ])
-        .returning<{ id: number }[]>('id')
-    ).map((r) => r.id);
-    await t.db('campaigns').insert({
-      id: campaignId,
+    c = await seedLabCampaign(t.db, {
       code: 'failover',
-      name: 'Fail-over e2e',
-      status: 'active',
-      purpose: 'care',
-      dial_mode: 'progressive',
-      trunk: 'lab-carrier',
-      max_attempts: 1,
-      settings: {
-        engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false },
-        window: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
-      },
+      numbers: Array.from({ length: 10 }, (_, i) => labNumber(9, 4, i, 296)),
+      agents: ['agent5', 'agent6'],
     });
-    await t
-      .db('leads')
-      .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
+    workers = new FaultWorkers(t.url, c.campaignId);
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 3_000));
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    // The killed process's agent leg has no owner left: hang it up.
-    const ari = new RawAri(labSettings());
-    const legs = await t.db('agent_sessions').whereNull('ended_at').pluck<string[]>('pbx_call_id');
-    for (const leg of legs) await ari.request('DELETE', `/channels/${leg}`);
+    await workers?.stopAll(t.db);
     await redis.quit();
     await t.drop();
   });
@@ -75,78 +43,51 @@ describe('two dialler processes, kill -9 of the lease holder', () => {
   it('the survivor takes over; nothing dialled twice, nothing left without an outcome', async () => {
     const lab = labSettings();
     const offset = carrierLogOffset(lab);
-    const base = { dbUrl: t.url, prefix, campaignId };
-    const a = await startWorker({
-      ...base,
-      name: 'w-a',
-      agent: { id: agentIds[0], username: 'agent5', endpoint: 'PJSIP/agent5' },
-    });
-    children.push(a);
-    const b = await startWorker({
-      ...base,
-      name: 'w-b',
-      agent: { id: agentIds[1], username: 'agent6', endpoint: 'PJSIP/agent6' },
-    });
-    children.push(b);
-    const leaseKey = `${prefix}:lease:campaign:${campaignId}`;
+    const [agentA, agentB] = c.agents;
+    if (!agentA || !agentB) throw new Error('two agents seeded');
+    const a = await workers.start('w-a', agentA);
+    const b = await workers.start('w-b', agentB);
+    const leaseKey = `${workers.prefix}:lease:campaign:${c.campaignId}`;
     const holderPid = async () => Number(/:(\d+)$/.exec((await redis.get(leaseKey)) ?? '')?.[1]);
 
     // Let the holder dial a few calls, then kill it without warning.
-    const until = Date.now() + 60_000;
-    while (Date.now() < until) {
-      const n = await t
-        .db('calls')
-        .where({ campaign_id: campaignId })
-        .whereNotNull('originated_at')
-        .count<{ n: number }[]>({ n: '*' });
-      if (Number(n[0]?.n) >= 3) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await expect
+      .poll(() => countCalls(t.db, c.campaignId, (q) => q.whereNotNull('originated_at')), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBeGreaterThanOrEqual(3);
     const first = await holderPid();
-    const victim = [a, b].find((c) => c.pid === first);
+    const victim = [a, b].find((w) => w.child.pid === first);
     expect(victim, 'one worker holds the lease').toBeDefined();
-    victim?.kill('SIGKILL');
+    victim?.child.kill('SIGKILL');
 
-    const deadline = Date.now() + 120_000;
-    let open = Infinity;
-    while (Date.now() < deadline) {
-      const leads = await t
-        .db('leads')
-        .where({ campaign_id: campaignId })
-        .whereIn('status', ['new', 'scheduled', 'dialling'])
-        .count<{ n: number }[]>({ n: '*' });
-      const calls = await t
-        .db('calls')
-        .where({ campaign_id: campaignId })
-        .whereNull('ended_at')
-        .count<{ n: number }[]>({ n: '*' });
-      open = Number(leads[0]?.n) + Number(calls[0]?.n);
-      if (open === 0) break;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    expect(open).toBe(0);
+    await expect
+      .poll(
+        async () => {
+          const leads = await t
+            .db('leads')
+            .where({ campaign_id: c.campaignId })
+            .whereIn('status', ['new', 'scheduled', 'dialling'])
+            .count<{ n: number }[]>({ n: '*' });
+          return Number(leads[0]?.n) + (await countCalls(t.db, c.campaignId, (q) => q.whereNull('ended_at')));
+        },
+        { timeout: 120_000, interval: 1_000 },
+      )
+      .toBe(0);
     expect(await holderPid()).not.toBe(first);
 
-    const adopted = await t
-      .db('calls')
-      .where({ campaign_id: campaignId })
-      .whereLike('failure', '%process was lost%')
-      .count<{ n: number }[]>({ n: '*' });
-    console.log(
-      `fail-over: killed pid ${first}; the survivor finished ${Number(adopted[0]?.n)} orphaned call row(s)`,
-    );
-    const survivorAgent = victim === a ? agentIds[1] : agentIds[0];
-    const taken: unknown = await t
-      .db('calls')
-      .where({ campaign_id: campaignId, agent_id: survivorAgent })
-      .first();
-    expect(taken, 'the survivor took calls').toBeDefined();
+    const adopted = await countCalls(t.db, c.campaignId, (q) => q.where('failure', ORPHAN_FAILURE));
+    console.log(`fail-over: killed pid ${first}; the survivor finished ${adopted} orphaned call row(s)`);
+    const survivorAgent = victim === a ? agentB.id : agentA.id;
+    const taken = await countCalls(t.db, c.campaignId, (q) => q.where({ agent_id: survivorAgent }));
+    expect(taken, 'the survivor took calls').toBeGreaterThan(0);
     // The agents dispose of their calls, the dead process's ones too (their desktops send them
     // to the survivor); then the suite's invariants, with a fresh lead the survivor must dial.
-    const dispositions = await disposeTakenCalls(t.db, campaignId);
+    const dispositions = await disposeTakenCalls(t.db, c.campaignId);
     const summary = await checkInvariants({
       db: t.db,
-      campaignId,
+      campaignId: c.campaignId,
       lab,
       carrierOffset: offset,
       dispositions,
@@ -155,8 +96,8 @@ describe('two dialler processes, kill -9 of the lease holder', () => {
     const recovered = await t
       .db('calls as c')
       .join('recordings as r', 'r.call_id', 'c.id')
-      .where('c.campaign_id', campaignId)
-      .whereLike('c.failure', '%process was lost%')
+      .where('c.campaign_id', c.campaignId)
+      .where('c.failure', ORPHAN_FAILURE)
       .where('r.status', 'archived')
       .count<{ n: number }[]>({ n: '*' });
     console.log(

@@ -5,6 +5,7 @@ import { labNumber } from '../../../src/lab/number-plan.js';
 import { AriDriver } from '../../../src/pbx/asterisk/ari/ari-driver.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { engineTestApp } from '../../support/engine-app.js';
+import { seedLabCampaign } from '../../support/fault-campaign.js';
 import { disposeTakenCalls } from '../../support/fault-desk.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../../support/lab.js';
@@ -28,7 +29,7 @@ describe('fault: Postgres unavailable for 30 s mid-campaign', () => {
   let registry: EngineRegistry;
   const lab = labSettings();
   const proxy = new CuttableProxy('127.0.0.1', 5432);
-  const campaignId = 100_000 + Math.floor(Math.random() * 1e8);
+  let campaignId = 0;
   // Customers who talk 20 s: the calls up at the cut end while Postgres is away.
   const numbers = Array.from({ length: 6 }, (_, i) => labNumber(9, 20, i, 293));
   const agents = ['agent9', 'agent10'];
@@ -43,26 +44,7 @@ describe('fault: Postgres unavailable for 30 s mid-campaign', () => {
     });
     app = made.app;
     pbx = await made.pbx();
-    await t
-      .db('agents')
-      .insert(agents.map((u) => ({ username: u, display_name: u, sip_endpoint: `PJSIP/${u}` })));
-    await t.db('campaigns').insert({
-      id: campaignId,
-      code: 'pgout',
-      name: 'Postgres outage',
-      status: 'active',
-      purpose: 'care',
-      dial_mode: 'progressive',
-      trunk: 'lab-carrier',
-      max_attempts: 1,
-      settings: {
-        engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false },
-        window: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
-      },
-    });
-    await t
-      .db('leads')
-      .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
+    ({ campaignId } = await seedLabCampaign(t.db, { code: 'pgout', numbers, agents }));
     registry = app.engines();
   });
 
