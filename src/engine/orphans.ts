@@ -4,10 +4,10 @@ import type { AttemptLedger } from '../ports/attempt-ledger.js';
 import type { CallLog } from '../ports/call-log.js';
 
 /** Why an orphaned call row was ended, as stored in `calls.failure`. */
-export const ORPHAN_FAILURE = 'its dialler process was lost; finished by the next lease holder';
+export const ORPHAN_FAILURE = 'its dialer process was lost; finished by the next lease holder';
 
 /**
- * Finishes the call rows of a campaign that a dead dialler process left open, when this process
+ * Finishes the call rows of a campaign that a dead dialer process left open, when this process
  * takes the campaign's lease. The call is hung up if it is still on the PBX (nobody owns it any
  * more), the row gets an end and an outcome, and the lead its next step (`orphaned`) — the attempt
  * itself is never dialled again, because its row exists.
@@ -36,6 +36,6 @@ export async function finishOrphans(
     await deps.ledger.ended(result, at, 'orphaned');
     finished += 1;
   }
-  if (finished > 0) deps.logger.warn({ finished }, 'finished call rows left open by a lost dialler process');
+  if (finished > 0) deps.logger.warn({ finished }, 'finished call rows left open by a lost dialer process');
   return finished;
 }
