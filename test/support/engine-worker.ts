@@ -1,5 +1,5 @@
 /**
- * One dialler process for fail-over tests: runs one campaign against the lab with one agent,
+ * One dialer process for fail-over tests: runs one campaign against the lab with one agent,
  * prints READY when its agent is logged in, stops cleanly on SIGTERM. Settings come as JSON in
  * DIALER_WORKER (database URL, Redis prefix, campaign, agent).
  */
@@ -13,18 +13,21 @@ interface WorkerSettings {
   name: string;
   dbUrl: string;
   prefix: string;
+  /** The archive: a test's temporary folder, never the checkout's recordings/. */
+  recordingsRoot: string;
   campaignId: number;
   agent: { id: number; username: string; endpoint: string };
 }
 
 const w = JSON.parse(process.env['DIALER_WORKER'] ?? '{}') as WorkerSettings;
-const base = loadConfig({ env: {} });
+const base = loadConfig({ env: {}, implicitFile: false });
 const app = createApp(
   {
     ...base,
     instance: { name: w.name },
     database: { url: w.dbUrl },
     redis: { ...base.redis, prefix: w.prefix },
+    recordings: { ...base.recordings, root: w.recordingsRoot },
   },
   {
     logger: createLogger({ level: 'warn', name: w.name }),

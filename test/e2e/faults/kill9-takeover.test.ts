@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -7,23 +10,26 @@ import { disposeTakenCalls } from '../../support/fault-desk.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, labSettings } from '../../support/lab.js';
 import { RawAri } from '../../support/raw-ari.js';
+import { deleteRedisPrefix } from '../../support/redis-keys.js';
 import { startWorker as startChild } from '../../support/child-worker.js';
 
 const startWorker = (settings: object): Promise<ChildProcess> =>
   startChild('test/support/engine-worker.ts', settings);
 
 /**
- * Two dialler processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
+ * Two dialer processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
  * is killed with SIGKILL mid-run: the other takes the lease, finishes the rows the dead one left
  * open, and dials the rest. No number is dialled twice (checked in SIPp's own log); every call
  * row gets an outcome; every answered call's recording reaches the archive, including those of
  * the calls the dead process was on (recovered from the PBX spool by the survivor).
  */
-describe('two dialler processes, kill -9 of the lease holder', () => {
+describe('two dialer processes, kill -9 of the lease holder', () => {
   let t: TestDb;
   let redis: Redis;
   const children: ChildProcess[] = [];
   const prefix = `failover-${Date.now().toString(36)}`;
+  // The workers' archive: a temporary folder, never the checkout's recordings/.
+  const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-rec-'));
   const campaignId = 100_000 + Math.floor(Math.random() * 1e8);
   const numbers = Array.from({ length: 10 }, (_, i) => labNumber(9, 4, i, 296));
   let agentIds: number[] = [];
@@ -69,13 +75,15 @@ describe('two dialler processes, kill -9 of the lease holder', () => {
     const legs = await t.db('agent_sessions').whereNull('ended_at').pluck<string[]>('pbx_call_id');
     for (const leg of legs) await ari.request('DELETE', `/channels/${leg}`);
     await redis.quit();
+    await deleteRedisPrefix(prefix);
+    rmSync(recordingsRoot, { recursive: true, force: true });
     await t.drop();
   });
 
   it('the survivor takes over; nothing dialled twice, nothing left without an outcome', async () => {
     const lab = labSettings();
     const offset = carrierLogOffset(lab);
-    const base = { dbUrl: t.url, prefix, campaignId };
+    const base = { dbUrl: t.url, prefix, campaignId, recordingsRoot };
     const a = await startWorker({
       ...base,
       name: 'w-a',
