@@ -16,6 +16,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerPbxCommand } from './commands/pbx.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -65,6 +66,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerImportCommand(program, getApp);
   registerDncCommand(program, getApp);
   registerDoctorCommand(program, getApp);
+  registerPbxCommand(program, getApp);
   registerRefusalsCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
