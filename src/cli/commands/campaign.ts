@@ -20,7 +20,7 @@ async function agentId(app: App, username: string): Promise<number> {
 const MOVES: Record<Exclude<CampaignAction, 'approve'>, string> = {
   'start-trial':
     'mark a random trial sample (trialSampleSize leads), the only leads dialled until activate (approved → trial)',
-  activate: 'dial the whole list after the trial (trial → active; `dialer run` picks it up)',
+  activate: 'dial the whole list after the trial (trial → active)',
   pause: 'stop starting new calls; calls up are finished (trial or active → paused)',
   resume: 'dial again after a pause (paused → active)',
   complete: 'end the campaign for good; it is never dialled again',

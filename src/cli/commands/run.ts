@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { buildServer } from '../../http/server.js';
+import { ignoreHangup } from '../../shutdown.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
 
@@ -38,7 +39,12 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
       });
-      const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
+      // Trial campaigns dial their sample; paused ones dial nothing until resumed (the gate asks
+      // the stored status before every call), so pause/resume works without a restart.
+      const active = await app
+        .db('campaigns')
+        .whereIn('status', ['trial', 'active', 'paused'])
+        .pluck<number[]>('id');
       for (const id of active) await registry.start(id);
       await server.listen({ host: app.config.http.host, port: app.config.http.port });
       // Before the App's own steps (campaigns, PBX, Redis, Postgres): stop dialling, then HTTP.
@@ -52,7 +58,9 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         { name: 'campaigns', run: () => registry.stopAll(60_000) },
         { name: 'http', run: () => server.close() },
       ]);
+      const stopIgnoringHup = ignoreHangup(app.logger);
       await new Promise<void>((resolve) => app.shutdown.handleSignals(() => resolve()));
+      stopIgnoringHup();
     });
 }
 
