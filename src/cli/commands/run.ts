@@ -39,12 +39,8 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
       });
-      // Trial campaigns dial their sample; paused ones dial nothing until resumed (the gate asks
-      // the stored status before every call), so pause/resume works without a restart.
-      const active = await app
-        .db('campaigns')
-        .whereIn('status', ['trial', 'active', 'paused'])
-        .pluck<number[]>('id');
+      // A trial campaign dials its sample (the gate refuses the rest), an active one its list.
+      const active = await app.db('campaigns').whereIn('status', ['trial', 'active']).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
       await server.listen({ host: app.config.http.host, port: app.config.http.port });
       // Before the App's own steps (campaigns, PBX, Redis, Postgres): stop dialling, then HTTP.
