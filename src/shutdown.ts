@@ -54,3 +54,16 @@ export class Shutdown {
     }
   }
 }
+
+/**
+ * SIGHUP would end the process at once (Node's default), cutting live calls without the drain.
+ * Nothing is reloaded on it yet, so it is logged and ignored; returns the remover.
+ */
+export function ignoreHangup(logger: Logger): () => void {
+  const onHup = () =>
+    logger.warn(
+      'SIGHUP ignored: nothing is reloaded on it; restart the service (SIGTERM drains live calls) to apply dialer.yaml or campaign settings',
+    );
+  process.on('SIGHUP', onHup);
+  return () => process.off('SIGHUP', onHup);
+}

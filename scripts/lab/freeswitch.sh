@@ -30,12 +30,12 @@ fs_missing_reason() {
   [[ -s "$(fs_bundle_dir)/runtime-packages.txt" ]] || echo "no runtime-packages.txt in $(fs_bundle_dir)"
 }
 
-apt_install() { # packages… (waits for another apt-get to finish)
+apt_install() { # packages… (waits, with a bound, for another apt or dpkg to finish: apt-wait.sh)
   local tries=0
-  until DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=120 "$@" >/dev/null; do
+  until apt_get install -y -qq "$@" >/dev/null; do
     ((++tries < 3)) || die "apt-get install $* failed"
     log "apt-get install failed; updating the package lists and retrying"
-    apt-get update -qq -o DPkg::Lock::Timeout=120 >/dev/null || true
+    apt_get update -qq >/dev/null || true
   done
 }
 

@@ -2,11 +2,11 @@
 # The telephony lab: a real Asterisk 22 (Debian sid root) on loopback, a SIPp "carrier" playing
 # customers and a SIPp softphone playing agents; next to it a real FreeSWITCH 1.11.1 with its own
 # SIPp carrier and phones (scripts/lab/freeswitch.sh). See docs/lab.md.
-#   scripts/lab up       build (if needed) and start everything; safe to run twice
-#   scripts/lab down     stop what `up` started, by PID
-#   scripts/lab status   what is running
-#   scripts/lab build    build the Asterisk root only
-#   scripts/lab env      print the lab's connection settings (no secrets)
+#   scripts/lab/lab.sh up       build (if needed) and start everything; safe to run twice
+#   scripts/lab/lab.sh down     stop what `up` started, by PID
+#   scripts/lab/lab.sh status   what is running
+#   scripts/lab/lab.sh build    build the Asterisk root only
+#   scripts/lab/lab.sh env      print the lab's connection settings (no secrets)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +28,8 @@ die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 source "$HERE/freeswitch.sh"
 # shellcheck source=scripts/lab/logs.sh
 source "$HERE/logs.sh"
+# shellcheck source=scripts/lab/apt-wait.sh
+source "$HERE/apt-wait.sh"
 
 [[ $EUID -eq 0 ]] || die "the lab needs root (chroot, apt-get); run it as root"
 
@@ -40,8 +42,8 @@ need_host_packages() {
   command -v espeak-ng >/dev/null || missing+=(espeak-ng)
   if ((${#missing[@]})); then
     log "installing host packages: ${missing[*]}"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_get update -qq >/dev/null
+    apt_get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createApp, type App } from '../app.js';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
@@ -16,6 +17,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerPbxCommand } from './commands/pbx.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -24,19 +26,34 @@ const EX_CONFIG = 78;
 /** The app a command built, so it is closed whether the command succeeded or failed. */
 export interface AppHolder {
   app?: App;
+  /** Set by the demo: the lab's embedded defaults unless a file is named (-c or $DIALER_CONFIG). */
+  labOnly?: boolean;
+}
+
+/** What the app is for: the demo never picks up config/dialer.yaml (it would dial a real trunk). */
+export interface AppRequest {
+  labOnly?: boolean;
+}
+
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 export function buildProgram(holder: AppHolder = {}): Command {
   const program = new Command('dialer')
     .description('Outbound dialer engine for Asterisk and FreeSWITCH')
+    .version(`dialer ${packageVersion()} (Node ${process.versions.node})`, '-V, --version')
     .option(
       '-c, --config <file>',
       'configuration file (default: $DIALER_CONFIG, config/dialer.yaml, or the lab defaults)',
     )
     .showHelpAfterError();
 
-  const getConfig = (): Config => loadConfig({ file: program.opts<{ config?: string }>().config });
-  const getApp = async (): Promise<App> => {
+  const getConfig = (): Config =>
+    loadConfig({ file: program.opts<{ config?: string }>().config, implicitFile: !holder.labOnly });
+  const getApp = async (request: AppRequest = {}): Promise<App> => {
+    if (request.labOnly) holder.labOnly = true;
     holder.app ??= createApp(getConfig());
     return Promise.resolve(holder.app);
   };
@@ -50,6 +67,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerImportCommand(program, getApp);
   registerDncCommand(program, getApp);
   registerDoctorCommand(program, getApp);
+  registerPbxCommand(program, getApp);
   registerRefusalsCommand(program, getApp);
   registerRecordingsCommand(program, getApp);
   registerDemoCommand(program, getApp);

@@ -6,9 +6,11 @@ export class ConfigError extends Error {
   constructor(
     readonly source: string,
     readonly problems: string[],
+    /** A line after the problems, e.g. why this file was read at all. */
+    readonly note?: string,
   ) {
     super(
-      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  - ${problems.join('\n  - ')}`,
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  - ${problems.join('\n  - ')}${note ? `\n${note}` : ''}`,
     );
   }
 }

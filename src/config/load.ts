@@ -31,6 +31,8 @@ type DeepReadonly<T> = T extends (infer U)[]
 export interface LoadOptions {
   /** Explicit file; else `DIALER_CONFIG`, else `config/dialer.yaml` if present, else the defaults. */
   file?: string;
+  /** False: never pick up `config/dialer.yaml` by itself (the demo runs on the lab's defaults). */
+  implicitFile?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
 }
@@ -42,9 +44,27 @@ export interface LoadOptions {
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const file = options.file ?? env['DIALER_CONFIG'] ?? defaultFile(cwd);
+  const named = options.file ?? env['DIALER_CONFIG'];
+  const file = named ?? (options.implicitFile === false ? undefined : defaultFile(cwd));
   const source = file ? resolve(cwd, file) : 'embedded defaults';
-  const { raw, lineOf } = file ? readYaml(source) : { raw: labDefaults(), lineOf: undefined };
+  try {
+    return loadFrom(source, file ? readYaml(source) : { raw: labDefaults(), lineOf: undefined }, env, cwd);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || named !== undefined || !file) throw err;
+    throw new ConfigError(err.source, err.problems, IMPLICIT_NOTE);
+  }
+}
+
+/** Said when config/dialer.yaml was read only because it exists. */
+const IMPLICIT_NOTE =
+  'This file was read because it exists (no -c/--config or $DIALER_CONFIG given); fix it, name another with -c, or move it away to use the lab defaults.';
+
+function loadFrom(
+  source: string,
+  { raw, lineOf }: { raw: Record<string, unknown>; lineOf: LineOf | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Config {
   applyEnv(raw, env);
   const result = configSchema.safeParse(raw);
   const problems = [

@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import { changeStatus } from '../store/repositories/campaigns.js';
 import { seedDemo } from './seed.js';
 import { summarise, type DemoSummary } from './summary.js';
 
@@ -36,7 +37,7 @@ export async function runDemo(app: App, options: DemoOptions): Promise<DemoResul
       await new Promise((r) => setTimeout(r, 10_000));
       const s = engine.runner.stats;
       options.onProgress?.(
-        `${Math.round((Date.now() - started) / 1000)} s: ${s.dialled} dialled, ${s.answered} answered, ` +
+        `${Math.round((Date.now() - started) / 1000)} s: ${s.dialled} dialled, ${s.answeredSoFar} answered, ` +
           `${s.abandoned} abandoned, ${engine.runner.liveCalls} live, ` +
           `${engine.agents.count('on-call')}/${engine.agents.all().length} agents talking` +
           (s.lastDecision ? ` — pacer: ${s.lastDecision.reason}` : ''),
@@ -44,6 +45,8 @@ export async function runDemo(app: App, options: DemoOptions): Promise<DemoResul
     }
   } finally {
     await registry.stopAll(60_000);
+    // Done: a later `dialer run` must not dial the demo's list again.
+    await changeStatus(app.db, seeded.campaignId, 'complete');
   }
   const s = engine.runner.stats;
   return {
@@ -65,14 +68,18 @@ export async function runDemo(app: App, options: DemoOptions): Promise<DemoResul
 export function formatSummary(r: DemoResult, recordingsRoot: string): string {
   const s = r.summary;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const ms = (x?: number) => (x === undefined ? 'n/a' : `${x} ms`);
+  const ms = (x?: number) => (x === undefined ? 'n/a' : `${x.toLocaleString('en-US')} ms`);
+  const spread = (d: { p50?: number; p99?: number; max?: number }) =>
+    `p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}`;
   return [
-    `Campaign ${r.campaignCode} (id ${r.campaignId})`,
+    `Campaign ${r.campaignCode} (id ${r.campaignId}), now completed (a later \`dialer run\` does not dial it)`,
     `  dials:            ${s.dials}  (${Object.entries(s.outcomes)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`,
     `  answered:         ${s.answered}  (live ${s.liveAnswers}, machines ${s.machines})`,
-    `  to agents:        ${s.bridged}   connect p50 ${ms(s.connectMsP50)}, p99 ${ms(s.connectMsP99)}, max ${ms(s.connectMsMax)}`,
+    `  to agents:        ${s.bridged}`,
+    `    customer's wait, answer → agent:      ${spread(s.answerToAgentMs)} (AMD's listening included)`,
+    `    engine's share, AMD verdict → agent:  ${spread(s.verdictToAgentMs)}`,
     `  abandoned:        ${s.abandoned}  = ${pct(s.abandonRate)} of live answers (identification message played)`,
     `  agent occupancy:  ${pct(s.occupancy)}  (${Math.round(s.talkSec)} s talking of ${Math.round(s.loggedInSec)} s logged in)`,
     `  recordings:       ${s.recordingsArchived} archived (${(s.recordingBytes / 1e6).toFixed(1)} MB), ${s.recordingsFailed} failed`,
@@ -83,7 +90,7 @@ export function formatSummary(r: DemoResult, recordingsRoot: string): string {
     `  recordings:  ${recordingsRoot}/<year>/<month>/<day>/${r.campaignCode}/`,
     `  calls:       psql postgres://postgres@127.0.0.1/dialer -c "select id, outcome, answered_at, bridged_at, abandoned from calls where campaign_id = ${r.campaignId}"`,
     '  why a lead was not dialled:  npx tsx src/cli/main.ts doctor ' + r.campaignCode,
-    '  the lab:     bash scripts/lab/lab.sh status   (down: bash scripts/lab/lab.sh down)',
+    '  the lab is still running: npm run lab -- status   (stop it: npm run lab -- down)',
   ].join('\n');
 }
 

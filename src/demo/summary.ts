@@ -9,9 +9,10 @@ export interface DemoSummary {
   bridged: number;
   abandoned: number;
   abandonRate: number;
-  connectMsP50?: number;
-  connectMsP99?: number;
-  connectMsMax?: number;
+  /** The customer's wait: their answer → in the agent's bridge (AMD's listening included). */
+  answerToAgentMs: Spread;
+  /** The engine's share: AMD's verdict (or the answer, without AMD) → in the agent's bridge. */
+  verdictToAgentMs: Spread;
   recordingsArchived: number;
   recordingsFailed: number;
   recordingBytes: number;
@@ -20,6 +21,18 @@ export interface DemoSummary {
   talkSec: number;
   attemptsWithTwoRows: number;
   originatesWithoutOutcome: number;
+}
+
+/** p50, p99 and the largest of a set of durations (ms); undefined when there are none. */
+export interface Spread {
+  p50?: number;
+  p99?: number;
+  max?: number;
+}
+
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) };
 }
 
 function percentile(sorted: number[], p: number): number | undefined {
@@ -47,7 +60,8 @@ export async function summarise(db: Knex, campaignId: number): Promise<DemoSumma
   let bridged = 0;
   let abandoned = 0;
   let noOutcome = 0;
-  const connect: number[] = [];
+  const fromAnswer: number[] = [];
+  const fromVerdict: number[] = [];
   for (const c of calls) {
     if (!c.originated_at) continue;
     const key = c.outcome ?? 'in progress';
@@ -59,11 +73,12 @@ export async function summarise(db: Knex, campaignId: number): Promise<DemoSumma
     if (c.abandoned) abandoned += 1;
     if (c.bridged_at) {
       bridged += 1;
-      const start = (c.amd_at ?? c.answered_at)?.getTime();
-      if (start !== undefined) connect.push(c.bridged_at.getTime() - start);
+      const at = c.bridged_at.getTime();
+      if (c.answered_at) fromAnswer.push(at - c.answered_at.getTime());
+      const verdict = c.amd_at ?? c.answered_at;
+      if (verdict) fromVerdict.push(at - verdict.getTime());
     }
   }
-  connect.sort((a, b) => a - b);
   const rec = await db('recordings as r')
     .join('calls as c', 'c.id', 'r.call_id')
     .where('c.campaign_id', campaignId)
@@ -88,9 +103,8 @@ export async function summarise(db: Knex, campaignId: number): Promise<DemoSumma
     bridged,
     abandoned,
     abandonRate: live === 0 ? 0 : abandoned / live,
-    connectMsP50: percentile(connect, 50),
-    connectMsP99: percentile(connect, 99),
-    connectMsMax: connect.at(-1),
+    answerToAgentMs: spread(fromAnswer),
+    verdictToAgentMs: spread(fromVerdict),
     recordingsArchived: rec.archived,
     recordingsFailed: rec.failed,
     recordingBytes: Number(rec.bytes),

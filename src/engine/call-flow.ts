@@ -55,6 +55,8 @@ export interface CallPlan {
    * in time, or the customer left while waiting). Times in clock milliseconds.
    */
   onRouted?: (at: number) => void;
+  /** Called once when the far end answers (a person or a machine), for live counts. */
+  onAnswered?: () => void;
   onConnected?: (at: number) => void;
   onAbandoned?: (at: number) => void;
 }
@@ -165,6 +167,7 @@ export class CallFlow {
   private async onAnswered(at: number): Promise<void> {
     if (this.answeredAt !== undefined) return;
     this.answeredAt = at;
+    this.plan.onAnswered?.();
     // The row is written beside the connect, not before it: a commit must not sit on the
     // 2-second path (measured 1.5 ms p50, 19 ms p99, more under load).
     const stored = this.deps.calls.update(this.attempt.callId, { answered_at: new Date(at) });

@@ -206,6 +206,8 @@ export class CampaignRunner {
         inputs: decision.inputs,
       };
     }
+    if (decision.overDial && this.stats.firstOverDialAt === undefined)
+      this.stats.firstOverDialAt = new Date(this.now()).toISOString();
     let slots = 0;
     while (slots < decision.lines && this.deps.trunk.tryAcquire()) slots += 1;
     const attempts = slots > 0 ? await this.deps.hopper.takeMany(slots) : [];
@@ -281,9 +283,6 @@ export class CampaignRunner {
       });
     this.inFlight.set(attempt.callId, run);
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
-    if (this.stats.firstOverDialAt === undefined && this.inFlight.size > this.activeAgents()) {
-      this.stats.firstOverDialAt = new Date(this.now()).toISOString();
-    }
   }
 
   private async dial(attempt: DialAttempt, presetAgent?: AgentSession): Promise<void> {
@@ -356,19 +355,13 @@ export class CampaignRunner {
       answerHandler: this.plan.answerHandlerFor?.(attempt),
       onSettled: releasePending,
       onWaitingForAgent: () => this.waiting.set(attempt.callId, this.now()),
+      onAnswered: () => void (this.stats.answeredSoFar += 1),
       onRouted: (at) => observeRouted(this.deps.pacer, this.launchedAt.get(attempt.callId) ?? at, at),
       onConnected: (at) => this.ledger.record(at / 1000, false),
       onAbandoned: (at) => this.ledger.record(at / 1000, true),
     });
     this.stats.dialled += 1;
     return flow.start();
-  }
-
-  private activeAgents(): number {
-    let n = 0;
-    for (const a of this.deps.agents.all())
-      if (a.status.state !== 'paused' && a.status.state !== 'logged-out') n += 1;
-    return n;
   }
 
   /** Reserves the lead's owner when they are ready here. */

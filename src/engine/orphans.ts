@@ -4,7 +4,7 @@ import type { AttemptLedger } from '../ports/attempt-ledger.js';
 import type { CallLog } from '../ports/call-log.js';
 
 /** Why an orphaned call row was ended, as stored in `calls.failure`. */
-export const ORPHAN_FAILURE = 'its dialler process was lost; finished by the next lease holder';
+export const ORPHAN_FAILURE = 'its dialer process was lost; finished by the next lease holder';
 
 /** While rows of a process still alive remain, the lease holder looks again this often. */
 export const ORPHAN_RECHECK_MS = 3_000;
@@ -18,7 +18,7 @@ export interface OrphanDeps {
 }
 
 /**
- * Finishes the call rows of a campaign that a dead dialler process left open, when this process
+ * Finishes the call rows of a campaign that a dead dialer process left open, when this process
  * takes the campaign's lease. The call is hung up if it is still on the PBX (nobody owns it any
  * more), the row gets an end and an outcome, and the lead its next step (`orphaned`) — the attempt
  * itself is never dialled again, because its row exists. Rows of a process that is still alive
@@ -53,7 +53,7 @@ export async function finishOrphans(
     await deps.ledger.ended(result, at, 'orphaned');
     finished += 1;
   }
-  if (finished > 0) deps.logger.warn({ finished }, 'finished call rows left open by a lost dialler process');
+  if (finished > 0) deps.logger.warn({ finished }, 'finished call rows left open by a lost dialer process');
   return { finished, deferred };
 }
 
@@ -75,6 +75,6 @@ export class OrphanWatch {
     const { deferred } = await finishOrphans(this.deps, this.campaignId, own);
     this.recheckAt = deferred > 0 ? now + ORPHAN_RECHECK_MS : undefined;
     if (deferred > 0 && takeover)
-      this.deps.logger.info({ deferred }, 'open call rows of another live dialler process left to it');
+      this.deps.logger.info({ deferred }, 'open call rows of another live dialer process left to it');
   }
 }

@@ -6,6 +6,9 @@ import type { AgentPool } from './agent-pool.js';
 
 export interface RunnerStats {
   dialled: number;
+  /** Answered calls (people and machines) counted when they answer, not when they end. */
+  answeredSoFar: number;
+  /** Answered calls that have ended. */
   answered: number;
   liveAnswers: number;
   abandoned: number;
@@ -15,7 +18,7 @@ export interface RunnerStats {
   outcomes: Record<string, number>;
   /** Most calls in flight at once (ringing, waiting or connected). */
   maxInFlight: number;
-  /** When the campaign first had more calls in flight than active agents (predictive over-dial). */
+  /** When the pacer first chose more lines than its progressive floor (predictive over-dial). */
   firstOverDialAt?: string;
   /** The pacer's latest decision that started lines, for supervisors (`reason`, `inputs`). */
   lastDecision?: { at: string; lines: number; reason: string; inputs: PacerDecision['inputs'] };
@@ -24,6 +27,7 @@ export interface RunnerStats {
 export function emptyStats(): RunnerStats {
   return {
     dialled: 0,
+    answeredSoFar: 0,
     answered: 0,
     liveAnswers: 0,
     abandoned: 0,

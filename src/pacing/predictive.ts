@@ -187,6 +187,7 @@ export class PredictivePacer implements Pacer {
     const chosen = Math.max(lines, floor);
     return {
       lines: chosen,
+      overDial: lines > floor,
       reason:
         lines === cap && cap > 0
           ? 'line cap reached'

@@ -61,6 +61,8 @@ export interface PacerDecision {
   /** One short sentence a supervisor can read. */
   reason: string;
   inputs: Readonly<Record<string, number | string | boolean>>;
+  /** True when the pacer chose more lines than its progressive floor (it over-dials now). */
+  overDial?: boolean;
 }
 
 /** A pacing policy. `decide` may be called at any cadence; `observe` after every outcome. */

@@ -30,7 +30,7 @@ export interface RecoveryResult {
 
 /**
  * Archives the recordings of a campaign's ended calls that never reached the archive: their
- * dialler process died mid-call (the orphan finisher hung the call up), or fetching from the PBX
+ * dialer process died mid-call (the orphan finisher hung the call up), or fetching from the PBX
  * failed. Run by the campaign's lease holder. The PBX keeps its copy until the archived one
  * verifies, so trying again is always safe; after MAX_RECOVER_ATTEMPTS a recording is marked
  * failed for good and logged as an error for the admin.

@@ -32,6 +32,11 @@ export interface SurveyResults {
 /** Counts per question and answer for one campaign, from `survey_answers` and `survey_calls`. */
 export async function surveyResults(db: Knex, campaign: string | number): Promise<SurveyResults> {
   const c = await getCampaign(db, campaign);
+  if (c.settings['survey'] === undefined) {
+    throw new Error(
+      `campaign ${c.code} has no survey (it is a ${c.dial_mode} campaign): survey results exist only for agentless campaigns with a survey section — see config/campaign.survey.example.yaml`,
+    );
+  }
   const parsed = surveySchema.safeParse(c.settings['survey']);
   const defined = parsed.success ? parsed.data.questions : [];
   const calls: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
+import { formatSummary, runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -67,6 +67,29 @@ describe('engine, predictive, on the lab', () => {
       expect(r.status, r.call_id).toBe('archived');
       expect(await sha256File(r.path)).toBe(r.sha256);
     }
+  });
+
+  it("reports the customer's wait from the answer beside the engine's share, and completes the campaign", async () => {
+    const s = result.summary;
+    const rows = await t
+      .db('calls')
+      .where({ campaign_id: result.campaignId })
+      .whereNotNull('bridged_at')
+      .select<{ answered_at: Date; amd_at: Date | null; bridged_at: Date }[]>(
+        'answered_at',
+        'amd_at',
+        'bridged_at',
+      );
+    const fromAnswer = rows.map((r) => r.bridged_at.getTime() - r.answered_at.getTime());
+    expect(s.answerToAgentMs.max).toBe(Math.max(...fromAnswer));
+    // AMD listens after the answer: the customer waits at least the engine's share, per call.
+    expect(s.answerToAgentMs.p50).toBeGreaterThanOrEqual(s.verdictToAgentMs.p50 ?? Infinity);
+    const text = formatSummary(result, '/rec');
+    expect(text).toMatch(/customer's wait, answer → agent: +p50 [\d,]+ ms, p99 [\d,]+ ms, max [\d,]+ ms/);
+    expect(text).toMatch(/engine's share, AMD verdict → agent: +p50 [\d,]+ ms/);
+    expect(
+      (await t.db('campaigns').where({ id: result.campaignId }).first<{ status: string }>())?.status,
+    ).toBe('completed');
   });
 
   it('sent each (lead, attempt) to the far end once', async () => {

@@ -91,3 +91,19 @@ it('a small list needs one approver; bad settings name the field', async () => {
     }),
   ).rejects.toThrow('window.end: start must be before end');
 });
+
+it('a second campaign with a code in use is refused by name, not with the SQL insert', async () => {
+  const first = await createCampaign(t.db, { code: 'twice', name: 'First', purpose: 'survey' });
+  const again = createCampaign(t.db, { code: 'twice', name: 'Second', purpose: 'survey' });
+  await expect(again).rejects.toThrow(
+    `code: a campaign with code "twice" already exists (#${first.id}, draft, "First"); give the new one another code`,
+  );
+  await expect(again).rejects.not.toThrow(/insert into/i);
+  // Two creators at once: one row, and the other gets the same message.
+  const both = await Promise.allSettled(
+    ['a', 'b'].map((n) => createCampaign(t.db, { code: 'race', name: n, purpose: 'survey' })),
+  );
+  expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  const lost = both.find((r) => r.status === 'rejected');
+  expect(String(lost?.reason)).toMatch(/a campaign with code "race" already exists/);
+});

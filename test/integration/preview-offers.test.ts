@@ -6,6 +6,7 @@ import { strandedAttempts } from '../../src/store/lead-ledger/index.js';
 import { PgOfferStore } from '../../src/store/preview-offers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
+import { deleteRedisPrefix } from '../support/redis-keys.js';
 import { startWorker as startChild } from '../support/child-worker.js';
 
 const startWorker = async (settings: object): Promise<ChildProcess> =>
@@ -210,6 +211,8 @@ describe('preview offers (real Postgres and Redis)', () => {
     } finally {
       await registry.stopAll(2_000);
       await app.close();
+      // The prefix was shared with the killed worker: its keys are this test's to remove.
+      await deleteRedisPrefix(prefix);
     }
     // A clean stop gives every open offer back.
     expect(

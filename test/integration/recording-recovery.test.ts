@@ -29,7 +29,7 @@ describe('recording recovery (real Postgres, fake PBX spool)', () => {
   let leadId = 0;
   const now = () => new Date();
 
-  /** A call row as a dead dialler leaves it: ended (by the orphan finisher) 30 s ago. */
+  /** A call row as a dead dialer leaves it: ended (by the orphan finisher) 30 s ago. */
   async function endedCall(id: string, attempt: number): Promise<void> {
     await t.db('calls').insert({
       id,

@@ -70,6 +70,15 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     expect(r.stderr).toMatch(/\[1\]\.role \(line 5\): /);
     expect(r.stderr).not.toContain('waiting for');
   }, 90_000);
+
+  it('demo --no-lab with the PBX down fails at once, saying how to start the lab', async () => {
+    const r = await dialer(['-c', config({}), 'demo', '--no-lab', '--seconds', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: the lab is not answering: pbx lab \(ARI 127\.0\.0\.1:2\): .*start it with `npm run lab -- up`, or run the demo without --no-lab/,
+    );
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 90_000);
 });
 
 function dialer(args: string[]): Promise<{ code: number | null; stderr: string }> {

@@ -227,6 +227,13 @@ describe('survey answers on Postgres', () => {
     expect(await t.db('campaigns').where({ code: 'bad-rating' }).first()).toBeUndefined();
   });
 
+  it('survey results on a campaign without a survey says so (not "no answered calls yet")', async () => {
+    await createCampaign(t.db, { code: 'no-survey', name: 'Sales', purpose: 'marketing' });
+    await expect(surveyResults(t.db, 'no-survey')).rejects.toThrow(
+      'campaign no-survey has no survey (it is a progressive campaign): survey results exist only for agentless campaigns with a survey section',
+    );
+  });
+
   it('the report counts per question and answer', async () => {
     const r = await surveyResults(t.db, 'rating');
     expect(r.calls).toEqual({ completed: 1, 'hung-up': 1, incomplete: 1 });

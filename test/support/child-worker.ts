@@ -9,7 +9,7 @@ export interface Worker {
 }
 
 /**
- * Starts a dialler process for a multi-process test (`script` under test/support/), with its
+ * Starts a dialer process for a multi-process test (`script` under test/support/), with its
  * settings as JSON in DIALER_WORKER; resolves once it prints READY. The caller stops it by PID.
  */
 export function startWorker(script: string, settings: object): Promise<Worker> {

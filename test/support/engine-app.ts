@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
@@ -6,11 +6,14 @@ import { loadConfig, type Config } from '../../src/config/load.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import type { TestDb } from './db.js';
+import { deleteRedisPrefix } from './redis-keys.js';
 
 /**
  * An App for engine tests: the lab's config (embedded defaults) pointed at a per-file test
  * database, a random Redis prefix and a temporary recordings root. `driver` builds the PBX
  * driver of every node (a test's own ARI app name, the fake); `pbx()` connects and returns it.
+ * Closing the App removes its recordings root and, unless the prefix was given (shared with
+ * other processes, whose test cleans it), its Redis keys.
  */
 export function engineTestApp<D extends PbxDriver = PbxDriver>(
   t: Pick<TestDb, 'url'>,
@@ -20,7 +23,8 @@ export function engineTestApp<D extends PbxDriver = PbxDriver>(
 ): { app: App; recordingsRoot: string; prefix: string; pbx: () => Promise<D> } {
   const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-rec-'));
   const prefix = options.prefix ?? `test-${name}-${Date.now().toString(36)}`;
-  const base = loadConfig({ env: {}, file: undefined, cwd: process.cwd() });
+  // The lab's embedded defaults, never a config/dialer.yaml someone left in the checkout.
+  const base = loadConfig({ env: {}, file: undefined, implicitFile: false, cwd: process.cwd() });
   const config = {
     ...base,
     instance: { name: `${name}-${process.pid}` },
@@ -35,6 +39,13 @@ export function engineTestApp<D extends PbxDriver = PbxDriver>(
   const app = createApp(config, {
     logger,
     drivers: make ? (_node, log) => (built ??= make(log)) : undefined,
+  });
+  app.shutdown.add({
+    name: 'test-cleanup',
+    run: async () => {
+      if (!options.prefix) await deleteRedisPrefix(prefix, config.redis.url);
+      rmSync(recordingsRoot, { recursive: true, force: true });
+    },
   });
   const node = config.pbx.nodes[0]?.name ?? 'lab';
   return { app, recordingsRoot, prefix, pbx: () => app.pbx.connected(node) as Promise<D> };

@@ -1,5 +1,5 @@
 /**
- * One dialler process for fail-over and fault tests: runs one campaign against the lab with one
+ * One dialer process for fail-over and fault tests: runs one campaign against the lab with one
  * agent, prints READY when its agent is logged in, and its log (pino JSON, info and up) on stdout
  * for the test to read (lease changes). Settings come as JSON in DIALER_WORKER (database URL,
  * Redis prefix and optionally URL, campaign, agent). Stops as `dialer run` does on SIGTERM
@@ -25,7 +25,7 @@ interface WorkerSettings {
 }
 
 const w = JSON.parse(process.env['DIALER_WORKER'] ?? '{}') as WorkerSettings;
-const base = loadConfig({ env: {} });
+const base = loadConfig({ env: {}, implicitFile: false });
 const app = createApp(
   {
     ...base,

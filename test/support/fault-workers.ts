@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { running, startWorker, type Worker } from './child-worker.js';
 import { labSettings } from './lab.js';
 import { RawAri } from './raw-ari.js';
+import { deleteRedisPrefix } from './redis-keys.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -50,5 +51,6 @@ export class FaultWorkers {
     const legs = await db('agent_sessions').whereNull('ended_at').pluck<string[]>('pbx_call_id');
     for (const leg of legs) await ari.request('DELETE', `/channels/${leg}`).catch(() => undefined);
     rmSync(this.recordingsRoot, { recursive: true, force: true });
+    await deleteRedisPrefix(this.prefix);
   }
 }

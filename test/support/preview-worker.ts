@@ -1,5 +1,5 @@
 /**
- * One dialler process for the preview restart test: runs a preview campaign on the fake PBX
+ * One dialer process for the preview restart test: runs a preview campaign on the fake PBX
  * against the shared Postgres and Redis, logs its agents in, and prints READY once every agent
  * holds an offer stored in Postgres. The test then kills it with SIGKILL. Settings come as JSON
  * in DIALER_WORKER (name, database URL, Redis prefix, campaign, agent usernames).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -153,3 +153,56 @@ function lineOf(needle: string): number {
 function readExample(): string {
   return readFileSync(new URL('../../config/dialer.example.yaml', import.meta.url), 'utf8');
 }
+
+describe('config/dialer.yaml picked up by itself', () => {
+  const checkout = () => {
+    const dir = tempDir();
+    const cfgDir = join(dir, 'config');
+    mkdirSync(cfgDir);
+    // The README's step 5 as a new admin does it: the example copied, its password file not made yet.
+    writeFileSync(join(cfgDir, 'dialer.yaml'), readExample());
+    return dir;
+  };
+
+  it('says why the file was read and how to choose another when it fails', () => {
+    const cwd = checkout();
+    try {
+      loadConfig({ env: {}, cwd });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const e = err as ConfigError;
+      expect(e.source).toBe(join(cwd, 'config/dialer.yaml'));
+      expect(e.problems[0]).toMatch(
+        /passwordFile \(line \d+\): cannot read \/etc\/dialer\/ari-password: ENOENT — create it/,
+      );
+      expect(e.message).toContain(
+        'This file was read because it exists (no -c/--config or $DIALER_CONFIG given)',
+      );
+    }
+  });
+
+  it('a named file fails without that note', () => {
+    const cwd = checkout();
+    const e = (() => {
+      try {
+        loadConfig({ env: {}, cwd, file: 'config/dialer.yaml' });
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(e.message).not.toContain('read because it exists');
+  });
+
+  it('the demo (implicitFile false) keeps the lab defaults even when the file exists', () => {
+    // Without a lab on this machine the defaults' own password file is missing: still the defaults.
+    let source: string;
+    try {
+      source = loadConfig({ env: {}, cwd: checkout(), implicitFile: false }).source;
+    } catch (err) {
+      source = (err as ConfigError).source;
+    }
+    expect(source).toBe('embedded defaults');
+  });
+});

@@ -17,13 +17,14 @@ async function agentId(app: App, username: string): Promise<number> {
   return a.id;
 }
 
-const MOVES: Exclude<CampaignAction, 'approve'>[] = [
-  'start-trial',
-  'activate',
-  'pause',
-  'resume',
-  'complete',
-];
+const MOVES: Record<Exclude<CampaignAction, 'approve'>, string> = {
+  'start-trial':
+    'mark a random trial sample (trialSampleSize leads), the only leads dialled until activate (approved → trial)',
+  activate: 'dial the whole list after the trial (trial → active)',
+  pause: 'stop starting new calls; calls up are finished (trial or active → paused)',
+  resume: 'dial again after a pause (paused → active)',
+  complete: 'end the campaign for good; it is never dialled again',
+};
 
 /** `dialer campaign create|show|approve|start-trial|activate|pause|resume|complete` */
 export function registerCampaignCommand(program: Command, getApp: () => Promise<App>): void {
@@ -32,6 +33,7 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
     .description('create campaigns and move them through their lifecycle');
   cmd
     .command('create')
+    .description('store a new campaign (status draft) from a definition file')
     .argument('<file>', 'YAML or JSON campaign definition (see config/campaign.example.yaml)')
     .option('--by <username>', 'creator (cannot approve it)')
     .action(async (file: string, o: { by?: string }) => {
@@ -42,6 +44,7 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
     });
   cmd
     .command('show')
+    .description('print a campaign: status and its rules with the defaults filled in')
     .argument('<campaign>', 'id or code')
     .action(async (campaign: string) => {
       const app = await getApp();
@@ -56,9 +59,10 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
     });
   cmd
     .command('approve')
+    .description('sign an approval (large lists need more than one distinct approver)')
     .argument('<campaign>', 'id or code')
-    .requiredOption('--approver <username>')
-    .option('--note <text>')
+    .requiredOption('--approver <username>', 'the approving agent or user (not the creator)')
+    .option('--note <text>', 'a note stored with the approval')
     .action(async (campaign: string, o: { approver: string; note?: string }) => {
       const app = await getApp();
       const c = await getCampaign(app.db, campaign);
@@ -72,9 +76,10 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
           : `approval recorded; ${state.level} approval needs ${state.missing} more distinct approver(s)`,
       );
     });
-  for (const action of MOVES) {
+  for (const [action, description] of Object.entries(MOVES) as [keyof typeof MOVES, string][]) {
     cmd
       .command(action)
+      .description(description)
       .argument('<campaign>', 'id or code')
       .action(async (campaign: string) => {
         const app = await getApp();

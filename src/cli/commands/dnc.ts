@@ -14,10 +14,11 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
     .description('the do-not-call database (types: marketing, survey, care, personalised-marketing, all)');
   dnc
     .command('add')
-    .argument('<phone>')
+    .description('add a number to the do-not-call list (never dialled for that type)')
+    .argument('<phone>', 'the number, E.164 or national (config defaultRegion)')
     .option('--type <type>', 'DNC type', 'all')
-    .option('--reason <text>')
-    .option('--name <name>')
+    .option('--reason <text>', 'why, as the customer or complaint said it')
+    .option('--name <name>', "the person's name, if given")
     .action(async (phone: string, o: { type: string; reason?: string; name?: string }) => {
       const app = await getApp();
       const e164 = toE164(phone, app.config.defaultRegion);
@@ -33,7 +34,8 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
     });
   dnc
     .command('remove')
-    .argument('<phone>')
+    .description('remove a number from the do-not-call list (audited)')
+    .argument('<phone>', 'the number, E.164 or national')
     .option('--type <type>', 'only this type (default: every type)')
     .action(async (phone: string, o: { type?: string }) => {
       const app = await getApp();
@@ -45,7 +47,7 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
   dnc
     .command('blacklist')
     .description('exclude serious complainers from every campaign: one number, or a CSV file of them')
-    .argument('[phone]')
+    .argument('[phone]', 'the number, E.164 or national (or --file)')
     .option(
       '--file <csv>',
       'CSV: phone[,reason,name,complaint], one transaction; bad rows to FILE.rejects.csv',
@@ -81,6 +83,7 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
 function registerDncFileCommands(dnc: Command, getApp: () => Promise<App>): void {
   dnc
     .command('import')
+    .description('add the numbers of a CSV file; bad rows go to FILE.rejects.csv')
     .argument('<file>', 'CSV: phone[,type,reason,name,source]')
     .option('--type <type>', 'type for rows without one', 'all')
     .action(async (file: string, o: { type: string }) => {
@@ -96,6 +99,7 @@ function registerDncFileCommands(dnc: Command, getApp: () => Promise<App>): void
     });
   dnc
     .command('export')
+    .description('write the whole list as CSV (formula-safe; a file is created mode 0600)')
     .option('-o, --output <file>', 'write here instead of stdout')
     .action(async (o: { output?: string }) => {
       const app = await getApp();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { buildServer } from '../../http/server.js';
+import { ignoreHangup } from '../../shutdown.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
 
@@ -45,7 +46,8 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
       });
-      const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
+      // A trial campaign dials its sample (the gate refuses the rest), an active one its list.
+      const active = await app.db('campaigns').whereIn('status', ['trial', 'active']).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
       await server.listen({ host: app.config.http.host, port: app.config.http.port });
       // Before the App's own steps (campaigns, PBX, Redis, Postgres): stop dialling, then HTTP.
@@ -59,7 +61,9 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         { name: 'campaigns', run: () => registry.stopAll(opts.drain * 1000) },
         { name: 'http', run: () => server.close() },
       ]);
+      const stopIgnoringHup = ignoreHangup(app.logger);
       const code = await new Promise<number>((resolve) => app.shutdown.handleSignals(resolve));
+      stopIgnoringHup();
       // Every step has run (campaigns drained, HTTP, PBX, Redis, Postgres closed). A call still up
       // at the drain deadline keeps its flow's timers; they must not keep the process alive.
       app.logger.info({ code }, 'stopped');

@@ -72,7 +72,7 @@ export type LeadEvent =
   | { type: 'skipped'; at: Date; close: boolean; nextAt?: Date }
   /** The dialled attempt ended; the campaign's rules decide what next. */
   | { type: 'finished'; at: Date; result: OutcomeFacts; rules: LeadRules }
-  /** The attempt's dialler process died; the next lease holder ended the call. */
+  /** The attempt's dialer process died; the next lease holder ended the call. */
   | { type: 'orphaned'; at: Date; result: OutcomeFacts; rules: LeadRules }
   /** The agent's disposition of a call of this lead. */
   | { type: 'disposed'; at: Date; dnc: boolean; wrongParty: boolean }

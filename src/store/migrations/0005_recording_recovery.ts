@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Recording recovery (no recording lost across crashes): a recording whose archiving did not
- * finish — the dialler died, the PBX was unreachable — is retried by the campaign's lease
+ * finish — the dialer died, the PBX was unreachable — is retried by the campaign's lease
  * holder with back-off; these columns count and time those tries.
  */
 export async function up(knex: Knex): Promise<void> {

@@ -89,6 +89,8 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
   // Validated (and defaults filled in) here, once; the engine reads it from settings.survey.
   if (c.survey !== undefined) settings['survey'] = c.survey;
   if (c.engine) settings['engine'] = c.engine;
+  const existing = await findCampaign(db, c.code);
+  if (existing) throw duplicateCode(existing);
   const [row] = (await db('campaigns')
     .insert({
       code: c.code,
@@ -103,9 +105,24 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
       settings,
       created_by: createdBy ?? null,
     })
-    .returning('*')) as CampaignRecord[];
+    .returning('*')
+    .catch(async (err: unknown) => {
+      // Created by someone else between the look-up and the insert.
+      const other = isUniqueViolation(err) ? await findCampaign(db, c.code) : undefined;
+      throw other ? duplicateCode(other) : err;
+    })) as CampaignRecord[];
   if (!row) throw new Error('campaign insert returned nothing');
   return row;
+}
+
+function duplicateCode(c: CampaignRecord): Error {
+  return new Error(
+    `code: a campaign with code "${c.code}" already exists (#${c.id}, ${c.status}, "${c.name}"); give the new one another code`,
+  );
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
 async function listSize(db: Knex, campaignId: number): Promise<number> {

@@ -10,13 +10,13 @@ import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, labSettings } from '../../support/lab.js';
 
 /**
- * Two dialler processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
+ * Two dialer processes on one campaign (one Redis, one Postgres, one Asterisk). The lease holder
  * is killed with SIGKILL mid-run: the other takes the lease, finishes the rows the dead one left
  * open, and dials the rest. No number is dialled twice (checked in SIPp's own log); every call
  * row gets an outcome; every answered call's recording reaches the archive, including those of
  * the calls the dead process was on (recovered from the PBX spool by the survivor).
  */
-describe('two dialler processes, kill -9 of the lease holder', () => {
+describe('two dialer processes, kill -9 of the lease holder', () => {
   let t: TestDb;
   let redis: Redis;
   let c: LabCampaign;

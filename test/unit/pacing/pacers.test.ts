@@ -113,6 +113,13 @@ describe('PredictivePacer', () => {
     expect(d.lines).toBeGreaterThan(2);
     expect(d.inputs.pUse).toBeGreaterThan(0.25);
     expect(d.reason).toMatch(/P\(no agent/);
+    expect(d.overDial).toBe(true);
+  });
+
+  it('says it over-dials only when it chose more lines than its progressive floor', () => {
+    expect(new PredictivePacer().decide(state(ready(3))).overDial).toBeUndefined();
+    const early = trained().decide(state(talking(20, 1), { ledger: slackLedger }));
+    expect(early.overDial).toBe(false);
   });
 
   it('dials nothing extra when every agent is early in a long call', () => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import ari from 'ari-client';
+import './swagger-log.js';
 import type { Logger } from '../../../logger.js';
 import type { AriEvent } from './events.js';
 import type { AriCredentials } from './rest.js';
