@@ -1,38 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
-import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
-import { carrierLogOffset, labSettings } from '../support/lab.js';
+import { carrierLogOffset } from '../support/lab.js';
+import { labPbxs } from '../support/lab-pbx.js';
 
 /**
  * Predictive mode on the lab with the demo's realistic lead mix (humans, machines, busy,
  * no-answer, invalid…): every originate has exactly one call row with an outcome, every answered
- * call a verified recording, and no number reaches the far end twice for one attempt.
+ * call a verified recording, and no number reaches the far end twice for one attempt. Once per
+ * PBX of the lab.
  */
-describe('engine, predictive, on the lab', () => {
+describe.each(labPbxs())('engine, predictive, on the lab $name', (lab) => {
+  if (lab.skip !== undefined) return void it.skip(lab.skip, () => undefined);
   let t: TestDb;
   let app: App;
-  let pbx: AriDriver;
+  let pbx: PbxDriver;
   let result: DemoResult;
   let offset = 0;
 
   beforeAll(async () => {
     t = await createTestDb();
-    const made = engineTestApp(t, 'predictive', {
-      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-pred-${process.pid}` }, logger),
+    const made = engineTestApp(t, `predictive-${lab.name}`, {
+      driver: (logger) => lab.driver(logger, 'pred'),
+      config: lab.config(),
     });
     app = made.app;
     pbx = await made.pbx();
-    offset = carrierLogOffset(labSettings());
+    offset = carrierLogOffset(lab.settings());
     result = await runDemo(app, {
       agents: 3,
       leads: 40,
       seconds: 45,
       mode: 'predictive',
       seed: 7,
+      agentEndpoint: (i) => lab.agent(i),
     });
   }, 180_000);
 
@@ -75,7 +80,7 @@ describe('engine, predictive, on the lab', () => {
       .where({ campaign_id: result.campaignId })
       .whereNotNull('originated_at')
       .select<{ phone_e164: string; attempt: number }[]>('phone_e164', 'attempt');
-    const text = (await import('node:fs')).readFileSync(labSettings().carrierMessages, 'utf8').slice(offset);
+    const text = (await import('node:fs')).readFileSync(lab.settings().carrierMessages, 'utf8').slice(offset);
     for (const r of rows) {
       const invites = text.match(new RegExp(`^INVITE sip:(?:\\+|%2B)${r.phone_e164.slice(1)}@`, 'gm')) ?? [];
       const attempts = rows.filter((x) => x.phone_e164 === r.phone_e164).length;
