@@ -10,6 +10,4 @@ export interface BenchTarget {
   driver: (logger: Logger) => PbxDriver;
   dial: string;
   agentEndpoint: (i: number) => string;
-  /** Ten seconds of silence in this PBX's media syntax (the load part's notification). */
-  silence: string;
 }

@@ -16,7 +16,6 @@ export function freeswitchTarget(fs: LabFreeswitch): BenchTarget {
     driver: (logger) => new EslDriver({ ...fs.esl, recordingDir: fs.recordingDir }, logger),
     dial: `sofia/gateway/${fs.carrierGateway}/{number}`,
     agentEndpoint: (i) => `user/agent${i}`,
-    silence: 'silence_stream://10000',
   };
 }
 

@@ -98,8 +98,8 @@ export async function runLoadEngine(
       // customer, not the engine, ends the call — as in the baseline.
       engine: { ringTimeoutSec: 15, wrapUpSec: 1, amd: false },
       survey: {
-        intro: target?.silence ?? 'sound:silence/10',
-        closing: target?.silence ?? 'sound:silence/10',
+        intro: 'sound:silence/10',
+        closing: 'sound:silence/10',
         maxCallSec: plan.holdSec + 60,
       },
     });
