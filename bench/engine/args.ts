@@ -1,6 +1,6 @@
 import type { LoadPlan } from './originate-engine.js';
 
-export const PARTS = ['connect', 'load', 'memory', 'selection', 'import'] as const;
+export const PARTS = ['connect', 'load', 'memory', 'selection', 'import', 'freeswitch'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchArgs {
@@ -23,6 +23,10 @@ export interface BenchArgs {
   importRows: number;
   /** Part 3's baseline: calls of the same engine on the fake PBX. */
   memoryCalls: number;
+  /** Part 6 (FreeSWITCH): answer → agent calls of the engine and of the bare ESL client; the rate plan. */
+  fsConnectCalls: number;
+  fsBaselineCalls: number;
+  fsRate: LoadPlan;
 }
 
 /** The trunk's calls-per-second limit for the benchmark (the lab's default trunk has 20). */
@@ -38,7 +42,7 @@ function intFlag(argv: readonly string[], name: string, fallback: number): numbe
 }
 
 /**
- * The command line: `--quick` (small load for development), `--parts connect,load,memory,selection,import`,
+ * The command line: `--quick` (small load for development), `--parts connect,load,memory,selection,import,freeswitch`,
  * `--calls N` (part 1), `--leads-10m` (adds a 10,000,000-lead list to part 4), `--import-rows N`,
  * `--seed N`.
  */
@@ -91,5 +95,15 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     claimLimit: 40,
     importRows: intFlag(argv, '--import-rows', quick ? 100_000 : 1_000_000),
     memoryCalls: quick ? 300 : 1_500,
+    fsConnectCalls: quick ? 60 : 300,
+    fsBaselineCalls: quick ? 36 : 75,
+    fsRate: {
+      name: 'rate',
+      calls: quick ? 300 : 1_000,
+      holdSec: 1,
+      maxChannels: quick ? 60 : 120,
+      cps: BENCH_CPS,
+      deadlineSec: Math.round((quick ? 300 : 1_000) / 5) + 60,
+    },
   };
 }

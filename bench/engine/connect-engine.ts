@@ -3,6 +3,7 @@ import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import type { EngineRegistry } from '../../src/engine/registry.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import type { LabSettings } from '../../test/support/lab.js';
+import type { BenchTarget } from './bench-target.js';
 import { benchEnv } from './bench-env.js';
 import { hiResNow, sleep } from './clock.js';
 import type { PbxClock } from './pbx-clock.js';
@@ -83,18 +84,21 @@ interface CallRow {
  */
 export async function runConnectEngine(
   lab: LabSettings,
-  clock: PbxClock,
+  /** Asterisk's clock (ARI event times); none on another PBX. */
+  clock: PbxClock | undefined,
   o: ConnectOptions,
+  /** Another PBX than the lab's Asterisk over ARI. */
+  target?: BenchTarget,
 ): Promise<ConnectResult> {
   let campaignId = 0;
   const mine = (id: string) => id.startsWith(`c${campaignId}-`);
   let timing: TimingPbx | undefined;
   const env = await benchEnv(
-    'connect',
-    { maxChannels: o.agents * 2, cps: 200 },
+    `connect${target ? `-${target.name}` : ''}`,
+    { maxChannels: o.agents * 2, cps: 200, ...(target ? { dial: target.dial } : {}) },
     (logger) =>
       (timing = new TimingPbx(
-        new AriDriver({ ...lab.ari, app: `bench-connect-${process.pid}` }, logger),
+        target?.driver(logger) ?? new AriDriver({ ...lab.ari, app: `bench-connect-${process.pid}` }, logger),
         mine,
       )),
   );
@@ -102,10 +106,10 @@ export async function runConnectEngine(
   let registry: EngineRegistry | undefined;
   let pbx: TimingPbx | undefined;
   try {
-    const seeded = await seedConnect(app.db, o);
+    const seeded = await seedConnect(app.db, o, target?.agentEndpoint);
     campaignId = seeded.campaignId;
     const agents = seeded.agents;
-    clock.track(mine);
+    clock?.track(mine);
     const writes = answerWrites(app.db);
     await env.pbx();
     pbx = timing;
@@ -127,8 +131,12 @@ export async function runConnectEngine(
   }
 }
 
-async function seedConnect(db: Knex, o: ConnectOptions): Promise<{ campaignId: number; agents: string[] }> {
-  const agents = await insertAgents(db, o.agents);
+async function seedConnect(
+  db: Knex,
+  o: ConnectOptions,
+  endpoint?: (i: number) => string,
+): Promise<{ campaignId: number; agents: string[] }> {
+  const agents = await insertAgents(db, o.agents, endpoint);
   const campaignId = await insertCampaign(db, {
     code: 'bench-connect',
     mode: 'progressive',
@@ -194,7 +202,7 @@ async function collect(
   campaignId: number,
   r: Driven & {
     pbx: TimingPbx;
-    clock: PbxClock;
+    clock: PbxClock | undefined;
     writes: ReadonlyMap<string, number>;
     errors: ConnectResult['errors'];
   },
@@ -225,7 +233,7 @@ async function collect(
     shareMs: [],
     bridgeRestMs: [],
     answerWriteMs: [],
-    pbxMs: r.clock.answerToBridgeMs(ids),
+    pbxMs: r.clock?.answerToBridgeMs(ids) ?? [],
     deliveryMs: [],
     samples: r.samples,
     heap: r.heap,
@@ -240,7 +248,7 @@ async function collect(
     }
     const w = r.writes.get(id);
     if (w !== undefined) result.answerWriteMs.push(w);
-    const up = r.clock.channels.get(id)?.up;
+    const up = r.clock?.channels.get(id)?.up;
     if (up !== undefined && t?.answeredIn !== undefined) result.deliveryMs.push(t.answeredIn - up);
   }
   return result;

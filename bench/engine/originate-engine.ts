@@ -3,6 +3,7 @@ import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import type { Pacer, PacerDecision, PacerState } from '../../src/pacing/types.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import type { LabSettings } from '../../test/support/lab.js';
+import type { BenchTarget } from './bench-target.js';
 import { benchEnv } from './bench-env.js';
 import { hiResNow, sleep } from './clock.js';
 import { heapAfterGcMb, ResourceSampler, type Sample } from './resources.js';
@@ -69,15 +70,20 @@ export async function runLoadEngine(
   lab: LabSettings,
   plan: LoadPlan,
   log: (l: string) => void,
+  /** Another PBX than the lab's Asterisk over ARI. */
+  target?: BenchTarget,
 ): Promise<LoadResult> {
   let campaignId = 0;
   const mine = (id: string) => id.startsWith(`c${campaignId}-`);
   let built: TimingPbx | undefined;
   const env = await benchEnv(
-    `load-${plan.name}`,
-    { maxChannels: plan.maxChannels, cps: plan.cps },
+    `load-${plan.name}${target ? `-${target.name}` : ''}`,
+    { maxChannels: plan.maxChannels, cps: plan.cps, ...(target ? { dial: target.dial } : {}) },
     (logger) =>
-      (built = new TimingPbx(new AriDriver({ ...lab.ari, app: `bench-load-${process.pid}` }, logger), mine)),
+      (built = new TimingPbx(
+        target?.driver(logger) ?? new AriDriver({ ...lab.ari, app: `bench-load-${process.pid}` }, logger),
+        mine,
+      )),
   );
   const { app } = env;
   let engine: CampaignEngine | undefined;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createDb } from '../../src/store/db.js';
 import { adminUrl } from '../../test/support/db.js';
-import { labSettings, type LabSettings } from '../../test/support/lab.js';
+import { labFreeswitch, labSettings, type LabSettings } from '../../test/support/lab.js';
 import { parseArgs, BENCH_CPS, PARTS, type BenchArgs } from './args.js';
 import { runConnectBaseline, type ConnectBaselineResult } from './connect-baseline.js';
 import { runConnectEngine, type ConnectResult } from './connect-engine.js';
@@ -17,6 +17,7 @@ import { runLoadEngine, type LoadResult } from './originate-engine.js';
 import { PbxClock } from './pbx-clock.js';
 import { installStopHandlers, stop } from './stop.js';
 import { formatTable, toCsv, type ReportRow } from './report.js';
+import { partFreeswitch } from './freeswitch-part.js';
 import { connectMemoryRows, connectRows, importRows, loadRows, resourceRows, selectionRows } from './rows.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,6 +54,7 @@ function header(args: BenchArgs, m: Machine, argv: readonly string[]): string[] 
     `bench trunk: CPS limit ${BENCH_CPS} (lab default 20) and the channel caps below; everything on 127.0.0.1.`,
     'Every figure is beside a baseline measured in this run; ratio = dialer ÷ baseline. "bare ARI" = a bare',
     'ARI client (bench/engine/raw-ari.ts) driving the same Asterisk and SIPp: no dialer, no database, no recording.',
+    '"bare ESL" (part 6) = a bare ESL client (bench/engine/esl-baseline.ts) driving the same FreeSWITCH and its SIPp.',
   ];
 }
 
@@ -135,6 +137,7 @@ async function runParts(args: BenchArgs, pgFreeGb: number, rows: ReportRow[], al
     [args.parts.has('memory') || args.parts.has('connect'), () => partMemory(args, all)],
     [args.parts.has('selection'), () => partSelection(args, pgFreeGb, all)],
     [args.parts.has('import'), () => partImport(args, all)],
+    [args.parts.has('freeswitch'), () => partFreeswitch(args, labFreeswitch(), all, log)],
   ];
   for (const [wanted, run] of parts) {
     if (stop.requested) return;

@@ -9,6 +9,8 @@ FS_SIP_PORT=5070
 FS_ESL_PORT=8031
 FS_CARRIER_PORT=5092
 FS_PHONE_PORT=5082
+# Calls FreeSWITCH may start per second (stock switch.conf.xml: 30, which throttles the benchmark).
+FS_SPS=200
 
 # The folder holding the bundle: DIALER_FS_BUNDLE_DIR, else ../shared/freeswitch next to the
 # repository (for a git worktree: next to the main checkout).
@@ -91,6 +93,7 @@ fs_write_conf() { # conf-dir
     -e 's|internal_sip_port=5060|internal_sip_port=5071|; s|internal_tls_port=5061|internal_tls_port=5073|' "$c/vars.xml"
   sed -i -e 's|<!-- <param name="rtp-start-port" value="16384"/> -->|<param name="rtp-start-port" value="32000"/>|' \
     -e 's|<!-- <param name="rtp-end-port" value="32768"/> -->|<param name="rtp-end-port" value="32999"/>|' \
+    -e "s|name=\"sessions-per-second\" value=\"30\"|name=\"sessions-per-second\" value=\"$FS_SPS\"|" \
     "$c/autoload_configs/switch.conf.xml"
   rm -rf "$c/sip_profiles/internal.xml" "$c/sip_profiles/internal-ipv6.xml" "$c/sip_profiles/external-ipv6"* \
     "$c/sip_profiles/external/example.xml" "$c/directory/default/example.com.xml"
@@ -110,11 +113,11 @@ fs_write_conf() { # conf-dir
 # ($${sounds_dir}/en/us/callie): Asterisk's core sounds converted, and the identification message.
 fs_sounds() {
   local dir="$FS_STATE/sounds/en/us/callie" ast="$ROOT/usr/share/asterisk/sounds/en_US_f_Allison" s
-  [[ -s "$dir/dialer-id-message.wav" && -s "$dir/digits/5.wav" ]] && return 0
-  mkdir -p "$dir/digits"
+  [[ -s "$dir/dialer-id-message.wav" && -s "$dir/digits/5.wav" && -s "$dir/silence/10.wav" ]] && return 0
+  mkdir -p "$dir/digits" "$dir/silence"
   for s in beep hello-world demo-thanks vm-goodbye goodbye auth-thankyou vm-press please-try-again \
     vm-sorry you-entered digits/0 digits/1 digits/2 digits/3 digits/4 digits/5 digits/6 digits/7 \
-    digits/8 digits/9; do
+    digits/8 digits/9 silence/10; do
     [[ -s "$ast/$s.gsm" ]] || die "missing Asterisk sound $ast/$s.gsm"
     sox "$ast/$s.gsm" -r 8000 -c 1 -b 16 "$dir/$s.wav"
   done
@@ -136,6 +139,8 @@ fs_start() {
     rm -rf "$d/conf" && mv "$d/conf.next" "$d/conf"
     log "FreeSWITCH already running (pid $(cat "$RUN/freeswitch.pid")); reloading its config"
     fs_cli reloadxml >/dev/null && fs_cli 'sofia profile external rescan' >/dev/null || true
+    # switch.conf.xml is read at start only: its sessions-per-second is set live as well.
+    fs_cli "fsctl sps $FS_SPS" >/dev/null || true
     return 0
   fi
   rm -rf "$d/conf" && mv "$d/conf.next" "$d/conf"

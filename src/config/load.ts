@@ -19,7 +19,9 @@ export type Config = DeepReadonly<
 export type PbxNodeConfig = Omit<ParsedConfig['pbx']['nodes'][number], 'ari' | 'ami' | 'esl'> & {
   ari?: { url: string; username: string; password: string; app: string };
   ami?: { host: string; port: number; username: string; secret: string };
-  esl?: { host: string; port: number; password: string; recordingDir: string; amdEngine: 'mod_amd' | 'avmd' };
+  esl?: Omit<NonNullable<ParsedConfig['pbx']['nodes'][number]['esl']>, 'password' | 'passwordFile'> & {
+    password: string;
+  };
 };
 
 type DeepReadonly<T> = T extends (infer U)[]
@@ -145,6 +147,9 @@ function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string, lineOf?:
         port: esl.port,
         recordingDir: esl.recordingDir,
         amdEngine: esl.amdEngine,
+        conferenceProfile: esl.conferenceProfile,
+        amdVerdictTimeoutMs: esl.amdVerdictTimeoutMs,
+        avmdWindowMs: esl.avmdWindowMs,
         password: secret(esl.password, esl.passwordFile, [...at, 'esl', 'passwordFile']),
       };
     return node;

@@ -50,6 +50,18 @@ const eslSchema = z
     recordingDir: z.string().default('/var/lib/freeswitch/recordings/dialer'),
     /** mod_amd (out of tree, Asterisk-style verdicts) or mod_avmd (beep detection only). */
     amdEngine: z.enum(['mod_amd', 'avmd']).default('mod_amd'),
+    /**
+     * Conference profile for bridges: `dialer` (dialplan/freeswitch/conference/dialer-profile.xml:
+     * no prompts, tones, hold music or DTMF controls); FreeSWITCH's `default` plays all of those.
+     */
+    conferenceProfile: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('dialer'),
+    /** mod_amd: no `amd::info` verdict this long after answer is reported as `notsure`. */
+    amdVerdictTimeoutMs: z.number().int().positive().default(10_000),
+    /** avmd: no beep this long after answer is reported as `notsure`. */
+    avmdWindowMs: z.number().int().positive().default(8_000),
   })
   .strict();
 

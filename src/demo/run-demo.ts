@@ -9,6 +9,8 @@ export interface DemoOptions {
   seconds: number;
   mode: 'progressive' | 'predictive';
   seed: number;
+  /** The dial string of lab agent `i`'s softphone (default `PJSIP/agent<i>`, the Asterisk lab's). */
+  agentEndpoint?: (i: number) => string;
   /** Progress lines while running (every 10 s). */
   onProgress?: (line: string) => void;
 }

@@ -25,19 +25,27 @@ export interface DemoSeed {
 
 export async function seedDemo(
   db: Knex,
-  options: { agents: number; leads: number; mode: string; seed: number; now: Date },
+  options: {
+    agents: number;
+    leads: number;
+    mode: string;
+    seed: number;
+    now: Date;
+    agentEndpoint?: (i: number) => string;
+  },
 ): Promise<DemoSeed> {
+  const endpoint = options.agentEndpoint ?? ((i: number) => `PJSIP/agent${i}`);
   const rng = new Rng(options.seed);
   const random = () => rng.next();
   const agents: DemoSeed['agents'] = [];
   for (let i = 1; i <= options.agents; i++) {
     const username = `agent${i}`;
     await db('agents')
-      .insert({ username, display_name: `Lab agent ${i}`, sip_endpoint: `PJSIP/agent${i}` })
+      .insert({ username, display_name: `Lab agent ${i}`, sip_endpoint: endpoint(i) })
       .onConflict('username')
       .merge(['sip_endpoint']);
     const row = await db('agents').where({ username }).first<{ id: number }>('id');
-    agents.push({ id: row.id, username, endpoint: `PJSIP/agent${i}` });
+    agents.push({ id: row.id, username, endpoint: endpoint(i) });
   }
   const code = `demo-${options.now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const [campaign] = await db('campaigns')

@@ -26,9 +26,9 @@ export function createPbxDriver(node: PbxNodeConfig, logger: Logger): PbxDriver 
     }
     case 'esl': {
       if (!node.esl) throw missing();
-      const { host, port, password, recordingDir, amdEngine } = node.esl;
+      const { recordingSpool } = node;
       return new EslDriver(
-        { host, port, password, recordingDir, localRecordingDir: node.recordingSpool, amdEngine },
+        { ...node.esl, ...(recordingSpool ? { localRecordingDir: recordingSpool } : {}) },
         log,
       );
     }

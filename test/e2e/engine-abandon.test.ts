@@ -3,10 +3,10 @@ import type { App } from '../../src/app.js';
 import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { FixedRatioPacer } from '../../src/pacing/simple-pacers.js';
-import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
-import { labSettings } from '../support/lab.js';
+import { labPbxs } from '../support/lab-pbx.js';
 
 interface Row {
   phone_e164: string;
@@ -22,26 +22,28 @@ interface Row {
 /**
  * The abandon path on the real lab: one agent, three humans dialled at once (a deliberately
  * reckless 3:1 ratio). One reaches the agent; the others must hear the identification message
- * within 2 s of answering and be counted as abandoned.
+ * within 2 s of answering and be counted as abandoned. Once per PBX of the lab.
  */
-describe('engine abandon path, on the lab', () => {
+describe.each(labPbxs())('engine abandon path, on the lab $name', (lab) => {
+  if (lab.skip !== undefined) return void it.skip(lab.skip, () => undefined);
   let t: TestDb;
   let app: App;
-  let pbx: AriDriver;
+  let pbx: PbxDriver;
   let engine: CampaignEngine;
   let campaignId = 0;
   const humans = [labNumber(9, 20, 1, 297), labNumber(9, 20, 2, 297), labNumber(9, 20, 3, 297)];
 
   beforeAll(async () => {
     t = await createTestDb();
-    const made = engineTestApp(t, 'abandon', {
-      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-abandon-${process.pid}` }, logger),
+    const made = engineTestApp(t, `abandon-${lab.name}`, {
+      driver: (logger) => lab.driver(logger, 'abandon'),
+      config: lab.config(),
     });
     app = made.app;
     pbx = await made.pbx();
     const [agent] = await t
       .db('agents')
-      .insert({ username: 'agent3', display_name: 'A3', sip_endpoint: 'PJSIP/agent3' })
+      .insert({ username: 'agent3', display_name: 'A3', sip_endpoint: lab.agent(3) })
       .returning<{ id: number }[]>('id');
     const [c] = await t
       .db('campaigns')
@@ -65,7 +67,7 @@ describe('engine abandon path, on the lab', () => {
       .db('leads')
       .insert(humans.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })));
     engine = await app.engines().start(campaignId, { pacer: new FixedRatioPacer(3) });
-    await engine.agents.login({ id: agent?.id ?? 0, username: 'agent3', endpoint: 'PJSIP/agent3' });
+    await engine.agents.login({ id: agent?.id ?? 0, username: 'agent3', endpoint: lab.agent(3) });
   });
 
   afterAll(async () => {

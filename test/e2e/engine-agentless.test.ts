@@ -13,8 +13,10 @@ import { sha256File } from '../../src/recordings/archiver.js';
 import { surveyResults } from '../../src/reports/survey-results.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
-import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../support/lab.js';
+import { carrierLogOffset, dialogsAtCarrier, labSettings, type LabSettings } from '../support/lab.js';
 import { requireDialplanContexts } from '../support/lab-dialplan.js';
+import { labPbxs } from '../support/lab-pbx.js';
+import type { Config } from '../../src/config/load.js';
 
 const ZONES = ['Pacific/Honolulu', 'America/Los_Angeles', 'America/New_York', 'Europe/London', 'Asia/Tokyo'];
 const ZONES_ALL = [...ZONES, 'Asia/Kolkata', 'Asia/Shanghai', 'Australia/Sydney', 'Pacific/Auckland'];
@@ -82,26 +84,59 @@ interface AnswerRow {
   at: Date;
 }
 
-const drivers: [string, (lab: ReturnType<typeof labSettings>, logger: Logger) => PbxDriver, number][] = [
-  ['ari', (lab, logger) => new AriDriver({ ...lab.ari, app: `e2e-agentless-${process.pid}` }, logger), 297],
-  [
-    'ami',
-    (lab, logger) =>
-      new AmiDriver(
-        {
-          host: lab.ami.host,
-          port: lab.ami.port,
-          username: lab.ami.username,
-          secret: lab.ami.secret,
-          monitorSpool: lab.monitorSpool,
-        },
-        logger,
-      ),
-    296,
-  ],
+/** One way to reach a lab PBX: its driver, its config, its carrier's log and its dialplan needs. */
+interface Target {
+  kind: 'ari' | 'ami' | 'esl';
+  skip?: string;
+  makeDriver: (logger: Logger) => PbxDriver;
+  /** Area code of this target's numbers (distinct per target: the carriers' logs are read back). */
+  area: number;
+  settings: () => LabSettings;
+  config: () => Partial<Config>;
+  /** Asterisk dialplan contexts the driver needs (a shared lab may lack this branch's). */
+  contexts: string[];
+}
+
+const freeswitch = labPbxs().find((p) => p.name === 'freeswitch');
+const targets: Target[] = [
+  {
+    kind: 'ari',
+    makeDriver: (logger) =>
+      new AriDriver({ ...labSettings().ari, app: `e2e-agentless-${process.pid}` }, logger),
+    area: 297,
+    settings: labSettings,
+    config: () => ({}),
+    contexts: ['dialer-amd-beep'],
+  },
+  {
+    kind: 'ami',
+    makeDriver: (logger) => {
+      const lab = labSettings();
+      const { host, port, username, secret } = lab.ami;
+      return new AmiDriver({ host, port, username, secret, monitorSpool: lab.monitorSpool }, logger);
+    },
+    area: 296,
+    settings: labSettings,
+    config: () => ({}),
+    contexts: ['dialer-ami-park-beep', 'dialer-ami-play'],
+  },
+  {
+    kind: 'esl',
+    ...(freeswitch?.skip !== undefined ? { skip: freeswitch.skip } : {}),
+    makeDriver: (logger) => {
+      if (!freeswitch) throw new Error('no FreeSWITCH in labPbxs()');
+      return freeswitch.driver(logger, 'agentless');
+    },
+    area: 295,
+    settings: () => freeswitch?.settings() ?? labSettings(),
+    config: () => freeswitch?.config() ?? {},
+    contexts: [],
+  },
 ];
 
-describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, makeDriver, area) => {
+describe.each(targets)('engine, agentless survey, on the lab over $kind', (target) => {
+  if (target.skip !== undefined) return void it.skip(target.skip, () => undefined);
+  const { kind, makeDriver, area } = target;
   let t: TestDb;
   let app: App;
   let pbx: PbxDriver;
@@ -119,17 +154,15 @@ describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, ma
   const numbers = [presser, invalidFirst, silent, leaver, machine, busy];
 
   beforeAll(async () => {
-    await requireDialplanContexts(
-      kind === 'ari' ? ['dialer-amd-beep'] : ['dialer-ami-park-beep', 'dialer-ami-play'],
-    );
+    if (target.contexts.length > 0) await requireDialplanContexts(target.contexts);
     t = await createTestDb();
-    const lab = labSettings();
     const made = engineTestApp(t, `agentless-${kind}`, {
       driver: (logger) => {
-        const d = makeDriver(lab, logger);
+        const d = makeDriver(logger);
         d.onEvent((e) => events.push(e));
         return d;
       },
+      config: target.config(),
     });
     app = made.app;
     pbx = await made.pbx();
@@ -156,7 +189,7 @@ describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, ma
     await t
       .db('leads')
       .insert(numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: zone })));
-    logOffset = carrierLogOffset(lab);
+    logOffset = carrierLogOffset(target.settings());
     registry = app.engines();
     await registry.start(campaignId);
   });
@@ -193,7 +226,7 @@ describe.each(drivers)('engine, agentless survey, on the lab over %s', (kind, ma
     const calls = await t.db('calls').where({ campaign_id: campaignId }).select<CallRow[]>('*');
     const byPhone = new Map(calls.map((c) => [c.phone_e164, c]));
     // Every originate has exactly one call row with an outcome — checked on the carrier's own log.
-    const dialogs = dialogsAtCarrier(labSettings(), logOffset);
+    const dialogs = dialogsAtCarrier(target.settings(), logOffset);
     for (const n of numbers) {
       expect(dialogs.get(n)?.size, `INVITE dialogs for ${n}`).toBe(1);
       expect(calls.filter((c) => c.phone_e164 === n)).toHaveLength(1);

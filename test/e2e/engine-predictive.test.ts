@@ -1,38 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { formatSummary, runDemo, type DemoResult } from '../../src/demo/run-demo.js';
-import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
-import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../support/lab.js';
+import { carrierLogOffset, dialogsAtCarrier } from '../support/lab.js';
+import { labPbxs } from '../support/lab-pbx.js';
 
 /**
  * Predictive mode on the lab with the demo's realistic lead mix (humans, machines, busy,
  * no-answer, invalid…): every originate has exactly one call row with an outcome, every answered
- * call a verified recording, and no number reaches the far end twice for one attempt.
+ * call a verified recording, and no number reaches the far end twice for one attempt. Once per
+ * PBX of the lab.
  */
-describe('engine, predictive, on the lab', () => {
+describe.each(labPbxs())('engine, predictive, on the lab $name', (lab) => {
+  if (lab.skip !== undefined) return void it.skip(lab.skip, () => undefined);
   let t: TestDb;
   let app: App;
-  let pbx: AriDriver;
+  let pbx: PbxDriver;
   let result: DemoResult;
   let offset = 0;
 
   beforeAll(async () => {
     t = await createTestDb();
-    const made = engineTestApp(t, 'predictive', {
-      driver: (logger) => new AriDriver({ ...labSettings().ari, app: `e2e-pred-${process.pid}` }, logger),
+    const made = engineTestApp(t, `predictive-${lab.name}`, {
+      driver: (logger) => lab.driver(logger, 'pred'),
+      config: lab.config(),
     });
     app = made.app;
     pbx = await made.pbx();
-    offset = carrierLogOffset(labSettings());
+    offset = carrierLogOffset(lab.settings());
     result = await runDemo(app, {
       agents: 3,
       leads: 40,
       seconds: 45,
       mode: 'predictive',
       seed: 7,
+      agentEndpoint: (i) => lab.agent(i),
     });
   }, 180_000);
 
@@ -100,7 +105,7 @@ describe('engine, predictive, on the lab', () => {
       .select<{ phone_e164: string; attempt: number }[]>('phone_e164', 'attempt');
     // Distinct dialogs (Call-IDs): a loaded PBX retransmits an unanswered INVITE over UDP, and
     // the carrier logs every copy; one dialog is one dial.
-    const dialogs = dialogsAtCarrier(labSettings(), offset);
+    const dialogs = dialogsAtCarrier(lab.settings(), offset);
     for (const r of rows) {
       const attempts = rows.filter((x) => x.phone_e164 === r.phone_e164).length;
       expect(dialogs.get(r.phone_e164)?.size ?? 0, r.phone_e164).toBe(attempts);

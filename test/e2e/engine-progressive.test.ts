@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { EngineRegistry } from '../../src/engine/registry.js';
 import { labNumber } from '../../src/lab/number-plan.js';
-import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
+import type { PbxDriver } from '../../src/pbx/pbx-driver.js';
 import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
-import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
+import { carrierLogOffset, numbersInvitedAtCarrier } from '../support/lab.js';
+import { labPbxs } from '../support/lab-pbx.js';
 import { peakToneShare, wavPcm } from '../support/tones.js';
 
 const ZONES = [
@@ -51,11 +52,13 @@ interface CallRow {
 /**
  * Progressive mode end to end on the real lab: two agents' softphones parked in their bridges,
  * a list of humans, busy, no-answer, invalid and a DNC number; every attempt accounted for.
+ * Once per PBX of the lab.
  */
-describe('engine, progressive, on the lab', () => {
+describe.each(labPbxs())('engine, progressive, on the lab $name', (lab) => {
+  if (lab.skip !== undefined) return void it.skip(lab.skip, () => undefined);
   let t: TestDb;
   let app: App;
-  let pbx: AriDriver;
+  let pbx: PbxDriver;
   let registry: EngineRegistry;
   let campaignId = 0;
   const dncNumber = labNumber(9, 3, 9, 299);
@@ -71,17 +74,17 @@ describe('engine, progressive, on the lab', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const lab = labSettings();
-    const made = engineTestApp(t, 'progressive', {
-      driver: (logger) => new AriDriver({ ...lab.ari, app: `e2e-prog-${process.pid}` }, logger),
+    const made = engineTestApp(t, `progressive-${lab.name}`, {
+      driver: (logger) => lab.driver(logger, 'prog'),
+      config: lab.config(),
     });
     app = made.app;
     pbx = await made.pbx();
     const agents = await t
       .db('agents')
       .insert([
-        { username: 'agent1', display_name: 'A1', sip_endpoint: 'PJSIP/agent1' },
-        { username: 'agent2', display_name: 'A2', sip_endpoint: 'PJSIP/agent2' },
+        { username: 'agent1', display_name: 'A1', sip_endpoint: lab.agent(1) },
+        { username: 'agent2', display_name: 'A2', sip_endpoint: lab.agent(2) },
       ])
       .returning<{ id: number }[]>('id');
     expect(agents).toHaveLength(2);
@@ -130,7 +133,7 @@ describe('engine, progressive, on the lab', () => {
       last_contact_at: new Date(Date.now() - 3 * 86_400_000),
     });
     await t.db('dnc_entries').insert({ phone_e164: dncNumber, type: 'all', source: 'test' });
-    logOffset = carrierLogOffset(lab);
+    logOffset = carrierLogOffset(lab.settings());
     registry = app.engines();
     await registry.start(campaignId);
     await registry.login('agent1', campaignId);
@@ -230,7 +233,7 @@ describe('engine, progressive, on the lab', () => {
       }
     }
 
-    const invited = numbersInvitedAtCarrier(labSettings(), logOffset);
+    const invited = numbersInvitedAtCarrier(lab.settings(), logOffset);
     // Checked on the far end's own log, not only in ours.
     expect(invited.has(dncNumber)).toBe(false);
     expect(invited.has(nightNumber)).toBe(false);

@@ -15,9 +15,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Who hears the supervisor, on the real FreeSWITCH: the customer (lab carrier, 440 Hz) and an
  * agent (lab phone, 1 kHz) in one bridge, a supervisor (lab phone, 2 kHz) snooping on the
- * agent. Each party's call is recorded (RECORD_STEREO: what it says and what it hears), so the
- * 2 kHz share of a recording says whether that party heard the supervisor. Whisper is not here
- * yet: the driver's whisper is heard by the customer (issue #10, open).
+ * agent. Each party's call is recorded (RECORD_STEREO: channel 0 what it says, channel 1 what it
+ * hears), so the 2 kHz share of the heard channel says whether that party heard the supervisor,
+ * and the supervisor's own heard channel says whom the supervisor hears (440 Hz the customer,
+ * 1 kHz the agent).
  */
 describe.skipIf(lab.skip !== undefined)(`ESL supervision on the lab FreeSWITCH ${lab.skip ?? ''}`, () => {
   const run = Math.random().toString(36).slice(2, 8);
@@ -51,17 +52,26 @@ describe.skipIf(lab.skip !== undefined)(`ESL supervision on the lab FreeSWITCH $
     await waitFor(`answer of ${callId}`, (e) => e.type === 'answered' && e.callId === callId);
     return callId;
   };
-  const supervisorShare = async (name: string): Promise<number> => {
+  /** The peak share of `hz` in what a recorded party said (channel 0) and heard (channel 1). */
+  const tonesOf = async (name: string) => {
     await driver.stopRecording(name);
     await waitFor(`end of ${name}`, (e) => e.type === 'recording-finished' && e.name === name);
     const file = join(dir, `${name}.wav`);
     await driver.fetchRecording(name, file);
-    const { rate, samples } = wavPcm(await readFile(file));
+    const wav = await readFile(file);
     await driver.deleteRecording(name);
-    return peakToneShare(samples, rate, 2_000);
+    const [said, heard] = [wavPcm(wav, 0), wavPcm(wav, 1)];
+    return {
+      said: (hz: number) => peakToneShare(said.samples, said.rate, hz),
+      heard: (hz: number) => peakToneShare(heard.samples, heard.rate, hz),
+    };
   };
 
-  /** The 2 kHz share in what the customer's and the agent's calls recorded during a snoop. */
+  /**
+   * What the customer, the agent and the supervisor heard while the supervisor snooped on the
+   * agent. The recordings start after eavesdrop is running: a media bug added later sees the
+   * frames eavesdrop has already replaced, so the heard channel is what FreeSWITCH sends the phone.
+   */
   const heard = async (mode: SnoopMode, agent: number) => {
     const id = (label: string) => `sv-${run}-${++seq}-${label}`;
     const customer = await answered(
@@ -73,28 +83,65 @@ describe.skipIf(lab.skip !== undefined)(`ESL supervision on the lab FreeSWITCH $
     await driver.createBridge(bridgeId);
     await driver.addToBridge(bridgeId, customer);
     await driver.addToBridge(bridgeId, agentCall);
-    const [recC, recA] = [id('rec-c'), id('rec-a')];
-    await driver.startRecording({ name: recC, target: { callId: customer }, format: 'wav' });
-    await driver.startRecording({ name: recA, target: { callId: agentCall }, format: 'wav' });
     const supervisor = id('sup');
     await driver.snoop(agentCall, mode, { callId: supervisor, endpoint: 'user/supervisor1', timeoutSec: 20 });
     await waitFor('supervisor answered', (e) => e.type === 'answered' && e.callId === supervisor);
+    await sleep(500);
+    const [recC, recA, recS] = [id('rec-c'), id('rec-a'), id('rec-s')];
+    await driver.startRecording({ name: recC, target: { callId: customer }, format: 'wav' });
+    await driver.startRecording({ name: recA, target: { callId: agentCall }, format: 'wav' });
+    await driver.startRecording({ name: recS, target: { callId: supervisor }, format: 'wav' });
     await sleep(3_000);
-    const shares = { customer: await supervisorShare(recC), agent: await supervisorShare(recA) };
-    await Promise.allSettled([supervisor, agentCall, customer].map((c) => driver.hangup(c)));
+    const [c, a, s] = [await tonesOf(recC), await tonesOf(recA), await tonesOf(recS)];
+    await Promise.allSettled([supervisor, agentCall, customer].map((x) => driver.hangup(x)));
     await driver.destroyBridge(bridgeId);
-    return shares;
+    return {
+      /** Controls: each party's own tone is on its own "said" channel. */
+      said: { customer: c.said(440), agent: a.said(1_000), supervisor: s.said(2_000) },
+      customer: c.heard(2_000),
+      agent: a.heard(2_000),
+      supervisorHeard: { customer: s.heard(440), agent: s.heard(1_000) },
+    };
+  };
+
+  const expectSupervisorHearsBoth = (s: Awaited<ReturnType<typeof heard>>) => {
+    expect(s.said.customer, 'control: the customer sends 440 Hz').toBeGreaterThan(0.2);
+    expect(s.said.agent, 'control: the agent sends 1 kHz').toBeGreaterThan(0.2);
+    expect(s.said.supervisor, 'control: the supervisor sends 2 kHz').toBeGreaterThan(0.2);
+    expect(s.supervisorHeard.customer, 'supervisor heard the customer (440 Hz)').toBeGreaterThan(0.2);
+    expect(s.supervisorHeard.agent, 'supervisor heard the agent (1 kHz)').toBeGreaterThan(0.2);
   };
 
   it('listen: nobody hears the supervisor', async () => {
     const s = await heard('listen', 8);
     expect(s.customer, 'customer heard the supervisor').toBeLessThan(0.05);
     expect(s.agent, 'agent heard the supervisor').toBeLessThan(0.05);
+    expectSupervisorHearsBoth(s);
+  });
+
+  it('whisper: the agent hears the supervisor, the customer does not', async () => {
+    const s = await heard('whisper', 9);
+    expect(s.agent, 'agent heard the supervisor').toBeGreaterThan(0.2);
+    expect(s.customer, 'customer heard the supervisor').toBeLessThan(0.05);
+    expectSupervisorHearsBoth(s);
+  });
+
+  it('whisper to a call with no single peer is refused, not sent to the wrong party', async () => {
+    const alone = await answered(`sv-${run}-${++seq}-alone`, 'user/agent11');
+    await expect(
+      driver.snoop(alone, 'whisper', {
+        callId: `sv-${run}-${++seq}-sup`,
+        endpoint: 'user/supervisor2',
+        timeoutSec: 5,
+      }),
+    ).rejects.toMatchObject({ code: 'rejected' });
+    await driver.hangup(alone);
   });
 
   it('barge: both hear the supervisor', async () => {
     const s = await heard('barge', 10);
     expect(s.agent, 'agent heard the supervisor').toBeGreaterThan(0.2);
     expect(s.customer, 'customer heard the supervisor').toBeGreaterThan(0.2);
+    expectSupervisorHearsBoth(s);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * 16-bit PCM samples of a WAV file, found by walking its chunks (Asterisk may add LIST chunks).
- * A multi-channel file (FreeSWITCH RECORD_STEREO: the party on one side, what it hears on the
- * other) is mixed down to mono, so "both parties are in the file" reads the same for every PBX.
+ * A multi-channel file (FreeSWITCH RECORD_STEREO: channel 0 what the party says, channel 1 what
+ * it hears) is mixed down to mono, so "both parties are in the file" reads the same for every
+ * PBX; `channel` picks one channel instead (a mono file has only channel 0).
  */
-export function wavPcm(wav: Buffer): { rate: number; samples: Int16Array } {
+export function wavPcm(wav: Buffer, channel?: number): { rate: number; samples: Int16Array } {
   if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') {
     throw new Error('not a RIFF/WAVE file');
   }
@@ -24,6 +25,11 @@ export function wavPcm(wav: Buffer): { rate: number; samples: Int16Array } {
       const data = wav.subarray(off + 8, end);
       const frames = Math.floor(data.length / (2 * channels));
       const samples = new Int16Array(frames);
+      if (channel !== undefined) {
+        if (channel >= channels) throw new Error(`WAV has ${channels} channel(s), not channel ${channel}`);
+        for (let i = 0; i < frames; i++) samples[i] = data.readInt16LE((i * channels + channel) * 2);
+        return { rate, samples };
+      }
       for (let i = 0; i < frames; i++) {
         let sum = 0;
         for (let c = 0; c < channels; c++) sum += data.readInt16LE((i * channels + c) * 2);

@@ -129,6 +129,40 @@ describe('loadConfig', () => {
     expect(err.message).not.toContain('hunter2');
   });
 
+  /** The example with its commented FreeSWITCH node switched on (credential file in a temp dir). */
+  function exampleWithFreeswitch(): { text: string; dir: string } {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ari-password'), 'a\n');
+    writeFileSync(join(dir, 'esl-password'), 'e\n');
+    const lines = readExample().replace('/etc/dialer/ari-password', join(dir, 'ari-password')).split('\n');
+    const from = lines.findIndex((l) => l.includes('# - name: fs1'));
+    const to = lines.findIndex((l, i) => i > from && l.includes('#   recordingSpool:'));
+    for (let i = from; i <= to; i++) lines[i] = (lines[i] ?? '').replace(/^ {4}# /, '    ');
+    return { text: lines.join('\n').replace('/etc/dialer/esl-password', join(dir, 'esl-password')), dir };
+  }
+
+  it("reads the example's FreeSWITCH node with every setting the driver uses", () => {
+    const { text } = exampleWithFreeswitch();
+    const esl = loadConfig({ file: writeTemp('dialer.yaml', text), env: {} }).pbx.nodes[1]?.esl;
+    expect(esl).toEqual({
+      host: '127.0.0.1',
+      port: 8021,
+      password: 'e',
+      recordingDir: '/var/lib/freeswitch/recordings/dialer',
+      amdEngine: 'mod_amd',
+      amdVerdictTimeoutMs: 10_000,
+      avmdWindowMs: 8_000,
+      conferenceProfile: 'dialer',
+    });
+  });
+
+  it('refuses a conference profile name FreeSWITCH would split, naming the key', () => {
+    const { text } = exampleWithFreeswitch();
+    const bad = text.replace('conferenceProfile: dialer ', "conferenceProfile: 'dia ler' ");
+    const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', bad), env: {} }));
+    expect(problems.join('\n')).toMatch(/pbx\.nodes\[1\]\.esl\.conferenceProfile \(line \d+\)/);
+  });
+
   it('lets the environment override the database URL', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'pw'), 'x');

@@ -72,9 +72,8 @@ export function originateCommand(
  * eavesdrop (mod_dptools) variables. `eavesdrop_whisper_aleg` mixes the supervisor into what the
  * eavesdropped channel *sends*, so its peers hear the supervisor and it does not; with
  * `eavesdrop_whisper_bleg` as well, both sides hear (barge). Measured on FreeSWITCH 1.11.1 with
- * both legs in a conference. KNOWN WRONG: whisper on the agent (whisper_aleg) is heard by the
- * customer, not the agent (issue #10); `whisper_bleg` alone on the agent reached nobody. The fix
- * under test is to eavesdrop the agent's peer with whisper_aleg.
+ * both legs in a conference. Whisper is therefore applied to the target's *peer* (the driver
+ * picks that leg in EslDriver.snoop): the agent hears it, the customer does not.
  */
 export function snoopVars(mode: SnoopMode): Record<string, string> {
   switch (mode) {

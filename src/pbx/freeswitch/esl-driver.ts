@@ -186,9 +186,28 @@ export class EslDriver implements PbxDriver {
     return this.recorder.delete(name);
   }
 
+  /**
+   * eavesdrop. Whisper (the agent alone hears the supervisor) eavesdrops the agent's one peer in
+   * its bridge with `eavesdrop_whisper_aleg`: the supervisor is mixed into what that peer sends,
+   * which only the agent hears; the supervisor hears both sides of the peer's leg. Measured on
+   * FreeSWITCH 1.11.1: whisper_aleg on the agent itself reaches the customer, and whisper_bleg
+   * alone on the agent reaches nobody in a conference. The whisper ends with that peer's call.
+   */
   async snoop(targetCallId: string, mode: SnoopMode, request: OriginateRequest): Promise<void> {
     this.call(targetCallId);
-    await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode));
+    if (mode !== 'whisper') {
+      await this.start(request, `&eavesdrop(${targetCallId})`, snoopVars(mode));
+      return;
+    }
+    const room = this.conferences.roomOf(targetCallId);
+    const peers = room ? [...this.conferences.members(room)].filter((c) => c !== targetCallId) : [];
+    if (peers.length !== 1 || peers[0] === undefined) {
+      throw new PbxError(
+        'rejected',
+        `whisper to ${targetCallId} needs it bridged with exactly one other call (it has ${peers.length})`,
+      );
+    }
+    await this.start(request, `&eavesdrop(${peers[0]})`, snoopVars('whisper'));
   }
 
   /**
