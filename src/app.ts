@@ -20,6 +20,8 @@ import { PgComplianceGate } from './store/gate-facts.js';
 import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
+import type { PgWebhookOutbox } from './store/webhook-outbox.js';
+import { startWebhooks, webhookOutbox, type Webhooks } from './composition/webhooks.js';
 
 /**
  * The composition root: the only place that builds adapters from the validated config (with the
@@ -39,6 +41,10 @@ export interface App {
   /** The gate's stored refusals, by number or lead. */
   readonly refusals: RefusalHistory;
   readonly metrics: Metrics;
+  /** Webhook events are stored here first (docs/webhooks.md). */
+  readonly webhookOutbox: PgWebhookOutbox;
+  /** Starts delivering webhooks (the service does; undefined with no endpoints configured). */
+  startWebhooks(): Webhooks | undefined;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
@@ -77,13 +83,26 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
   const campaigns = new PgCampaignCatalog(db);
+  const outbox = webhookOutbox(db, config.webhooks);
+  let webhooks: Webhooks | undefined;
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
-      startEngine: campaignEngineFactory({ config, logger, db, redis, pbx, gate, campaigns, clock, metrics }),
+      startEngine: campaignEngineFactory({
+        config,
+        logger,
+        db,
+        redis,
+        pbx,
+        gate,
+        campaigns,
+        clock,
+        metrics,
+        outbox,
+      }),
       campaigns,
       agents: new AgentRepository(db),
-      dispositions: new PgDispositionLog(db),
+      dispositions: new PgDispositionLog(db, outbox),
       doctor: new PgCampaignDoctor(db),
       pbxHealth: () => pbx.health(),
       now: () => clock.now(),
@@ -91,6 +110,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
+  shutdown.add({ name: 'webhooks', run: async () => webhooks?.close() });
   // quit() waits for a connection that may never come; a client that is not up just disconnects.
   shutdown.add({
     name: 'redis',
@@ -109,6 +129,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     gate,
     refusals: new PgRefusalHistory(db),
     metrics,
+    webhookOutbox: outbox,
+    startWebhooks: () =>
+      (webhooks ??= startWebhooks({
+        db,
+        redis: redis(),
+        prefix: config.redis.prefix,
+        config: config.webhooks,
+        outbox,
+        logger,
+      })),
     engines,
     dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
     shutdown,

@@ -23,6 +23,7 @@ import { CallRepository } from '../store/repositories/calls.js';
 import { rulesOf } from '../store/repositories/campaigns.js';
 import { RecordingRepository } from '../store/repositories/recordings.js';
 import { SurveyRepository } from '../store/repositories/surveys.js';
+import type { PgWebhookOutbox } from '../store/webhook-outbox.js';
 import type { PbxNodes } from './pbx-nodes.js';
 
 /** What the campaign factory builds from: the app's shared parts. */
@@ -36,6 +37,8 @@ export interface CampaignFactoryDeps {
   campaigns: CampaignCatalog;
   clock: Clock;
   metrics?: Metrics;
+  /** Webhook events (`call-ended`). */
+  outbox?: PgWebhookOutbox;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
@@ -59,7 +62,7 @@ export function campaignEngineFactory(
     );
     const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger);
-    const calls = new CallRepository(d.db, logger);
+    const calls = new CallRepository(d.db, logger, d.outbox);
     return startCampaignEngine(row, plan, {
       pbx,
       calls,

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Knex } from 'knex';
 import { addDnc, DncInputError, parseDncType, toE164, type DncInput } from '../store/repositories/dnc.js';
 import { csvLine } from '../files/csv-writer.js';
+import type { PgWebhookOutbox } from '../store/webhook-outbox.js';
 import { csvRows } from './csv-rows.js';
 import { ImportFileError } from './lead-row.js';
 import { RejectsWriter } from './rejects.js';
@@ -24,7 +25,13 @@ export const DNC_FIELD_LIMITS: Record<string, number> = {
 };
 
 type Row = Record<string, string>;
-type Options = { defaultRegion: string; actor: string; defaultType?: string };
+type Options = {
+  defaultRegion: string;
+  actor: string;
+  defaultType?: string;
+  /** New entries become `dnc-added` webhook events, stored in the import's transaction. */
+  outbox?: PgWebhookOutbox;
+};
 
 /**
  * Imports DNC entries from CSV (columns: phone, type [default `all`], reason, name, source).
@@ -61,7 +68,7 @@ export async function importDncCsv(db: Knex, file: string, o: Options): Promise<
         }
         const row: Row = Object.fromEntries(header.map((h, i) => [h, item.record[i] ?? '']));
         try {
-          await addDnc(trx, entryOf(row, o));
+          await addDnc(trx, entryOf(row, o), o.outbox);
           added += 1;
         } catch (err) {
           // Only input faults are row rejects; a database error aborts the whole file.
@@ -79,6 +86,7 @@ export async function importDncCsv(db: Knex, file: string, o: Options): Promise<
   } finally {
     await rejects.close();
   }
+  o.outbox?.onRecorded();
   return { read, added, rejected: rejects.written, rejectsFile: rejects.written ? rejects.path : null };
 }
 

@@ -38,6 +38,7 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
       });
+      app.startWebhooks();
       const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
       await server.listen({ host: app.config.http.host, port: app.config.http.port });

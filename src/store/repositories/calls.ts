@@ -5,6 +5,8 @@ import type { CallHistory, CallLog, CallPatch, NewCallRow, OpenCall } from '../.
 import { loadPacerHistory } from '../pacer-history.js';
 import { retryWhileUnreachable } from '../retry-writes.js';
 import type { Logger } from '../../logger.js';
+import { recordCallEnded } from '../call-ended-event.js';
+import type { PgWebhookOutbox } from '../webhook-outbox.js';
 
 export type { CallPatch, NewCallRow } from '../../ports/call-log.js';
 
@@ -13,6 +15,8 @@ export class CallRepository implements CallLog, CallHistory {
   constructor(
     private readonly db: Knex,
     private readonly logger?: Logger,
+    /** `call-ended` webhook events; a failure to store one is logged, never fails the call. */
+    private readonly outbox?: PgWebhookOutbox,
   ) {}
 
   /**
@@ -30,6 +34,14 @@ export class CallRepository implements CallLog, CallHistory {
       logger: this.logger,
       what: `call ${id}`,
     });
+    if (patch.ended_at) await this.ended(id);
+  }
+
+  private async ended(id: string): Promise<void> {
+    if (!this.outbox) return;
+    await recordCallEnded(this.db, this.outbox, id).catch((err: unknown) =>
+      this.logger?.warn({ err, callId: id }, 'the call-ended webhook event was not stored'),
+    );
   }
 
   async open(campaignId: number): Promise<OpenCall[]> {
@@ -58,6 +70,7 @@ export class CallRepository implements CallLog, CallHistory {
       () => this.db('calls').where({ id }).whereNull('ended_at').update({ ended_at: at, outcome, failure }),
       { logger: this.logger, what: `call ${id}` },
     );
+    if (n === 1) await this.ended(id);
     return n === 1;
   }
 
