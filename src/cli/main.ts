@@ -15,6 +15,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerWebhooksCommand } from './commands/webhooks.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -50,6 +51,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerDncCommand(program, getApp);
   registerDoctorCommand(program, getApp);
   registerRefusalsCommand(program, getApp);
+  registerWebhooksCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
   registerSurveyCommand(program, getApp);
