@@ -72,16 +72,27 @@ export function approvalState(
   return missing <= 0 ? { complete: true, level } : { complete: false, level, missing };
 }
 
-/** Throws a clear error when `approverId` cannot add an approval. */
+/** An approval the two-person rule refuses (the creator, or the same approver twice). */
+export class ApprovalError extends Error {
+  override readonly name = 'ApprovalError';
+}
+
+/**
+ * Throws a clear ApprovalError when `approverId` cannot add an approval; `nameOf` turns the id
+ * into what people call the approver (their username), so messages never show database ids.
+ */
 export function checkApprover(
   approverId: number,
   approvals: readonly Approval[],
   createdBy: number | null | undefined,
+  nameOf: (id: number) => string = (id) => `approver ${id}`,
 ): void {
   if (createdBy !== null && createdBy !== undefined && approverId === createdBy) {
-    throw new Error(`approver ${approverId} created the campaign and cannot approve it`);
+    throw new ApprovalError(`${nameOf(approverId)} created the campaign and cannot approve it`);
   }
   if (approvals.some((a) => a.approverId === approverId)) {
-    throw new Error(`approver ${approverId} has already approved; a second approver must be someone else`);
+    throw new ApprovalError(
+      `${nameOf(approverId)} has already approved; a second approver must be someone else`,
+    );
   }
 }
