@@ -61,8 +61,12 @@ export function rulesOf(
 
 export async function findCampaign(db: Knex, idOrCode: string | number): Promise<CampaignRecord | undefined> {
   const q = db('campaigns');
-  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) q.where({ id: Number(idOrCode) });
-  else q.where({ code: idOrCode });
+  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) {
+    // Ids beyond bigint (or JavaScript's safe integers, which ids stay far below) name no campaign.
+    const id = Number(idOrCode);
+    if (!Number.isSafeInteger(id)) return undefined;
+    q.where({ id });
+  } else q.where({ code: idOrCode });
   return (await q.first()) as CampaignRecord | undefined;
 }
 
