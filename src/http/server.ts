@@ -7,6 +7,7 @@ import type { CheckResult } from '../startup/dependencies.js';
 import { errorHandler } from './errors.js';
 import type { Principal } from './principal.js';
 import { createRouter, type AnyRoute, type RouteAuth, type Router } from './route-spec.js';
+import { adminRoutes, registerAdminBodyParsers, type AdminDeps } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { refusalRoutes } from './routes/refusals.js';
@@ -25,6 +26,8 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** The gate's stored refusals (GET /api/refusals, /api/leads/:id/refusals). */
   refusals?: RefusalHistory;
+  /** The admin pages' API (campaigns, lists, audit, DNC): src/http/routes/admin.ts. */
+  admin?: AdminDeps;
   /** More routes from the table (admin pages' API); registered with the same access control. */
   routes?: (router: Router) => readonly AnyRoute[];
   /** The built web console to serve (default: dist/web); false serves none. */
@@ -43,6 +46,10 @@ export function buildServer(deps: ServerDeps) {
   router.add(agentRoutes(deps.registry));
   router.add(campaignRoutes(deps.registry));
   if (deps.refusals) router.add(refusalRoutes(deps.refusals));
+  if (deps.admin) {
+    registerAdminBodyParsers(app);
+    router.add(adminRoutes(deps.admin));
+  }
   if (deps.routes) router.add(deps.routes(router));
   return app;
 }

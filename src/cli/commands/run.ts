@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
+import { adminApi } from '../../composition/admin-api.js';
 import { buildServer } from '../../http/server.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
@@ -30,7 +31,9 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
       const dependencies = app.dependencies();
       await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
       const registry = app.engines();
+      const admin = adminApi(app, registry);
       const server = buildServer({
+        admin,
         logger: app.logger,
         registry,
         authenticate,
@@ -52,6 +55,7 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         { name: 'retention', run: () => Promise.resolve(stopRetention()) },
         { name: 'campaigns', run: () => registry.stopAll(60_000) },
         { name: 'http', run: () => server.close() },
+        { name: 'uploads', run: () => admin.close() },
       ]);
       await new Promise<void>((resolve) => app.shutdown.handleSignals(() => resolve()));
     });
