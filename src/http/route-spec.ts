@@ -52,6 +52,10 @@ export interface RouteSpec<PS = undefined, QS = undefined, BS = undefined> {
   tags?: string[];
   /** Largest body in bytes, when not Fastify's default (1 MiB). */
   bodyLimit?: number;
+  /** Media types of a raw body the handler reads itself (a file upload), for the API document. */
+  rawBody?: string[];
+  /** Media types `body` may also arrive as besides JSON (e.g. application/yaml). */
+  bodyTypes?: string[];
   handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>): unknown;
 }
 
@@ -66,6 +70,8 @@ export interface AnyRoute {
   body?: Schema;
   tags?: string[];
   bodyLimit?: number;
+  rawBody?: string[];
+  bodyTypes?: string[];
   handler(ctx: RouteContext<unknown, unknown, unknown>): unknown;
 }
 

@@ -4,7 +4,9 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RefusalHistory } from '../ports/refusals.js';
 import type { CheckResult } from '../startup/dependencies.js';
+import { readFileSync } from 'node:fs';
 import { errorHandler } from './errors.js';
+import { openApiRoute } from './openapi.js';
 import type { Principal } from './principal.js';
 import { createRouter, type AnyRoute, type RouteAuth, type Router } from './route-spec.js';
 import { adminRoutes, registerAdminBodyParsers, type AdminDeps } from './routes/admin.js';
@@ -34,6 +36,10 @@ export interface ServerDeps {
   webRoot?: string | false;
 }
 
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 /** The dialer's HTTP API: every route comes from a route table whose rules the router enforces. */
 export function buildServer(deps: ServerDeps) {
   // As Fastify's base logger type, so route modules take a plain FastifyInstance.
@@ -51,6 +57,7 @@ export function buildServer(deps: ServerDeps) {
     router.add(adminRoutes(deps.admin));
   }
   if (deps.routes) router.add(deps.routes(router));
+  router.add([openApiRoute(() => router.routes, VERSION)]);
   return app;
 }
 

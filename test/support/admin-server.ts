@@ -39,6 +39,7 @@ export async function startAdminServer(
     registry,
     authenticate: (k) => principals.get(k),
     ready: () => Promise.resolve([]),
+    refusals: app.refusals,
     admin: { ...admin, approvalThreshold: o.approvalThreshold ?? admin.approvalThreshold },
     webRoot: false,
   });

@@ -82,6 +82,7 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['campaigns'],
       access: access.roles(...managers),
       body: definition,
+      bodyTypes: ['application/yaml'],
       handler: async ({ principal, body, reply }) => {
         const p = who(principal);
         const c = await domain(() => createCampaign(d.db, body, p.userId, p.actor));

@@ -135,6 +135,7 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
       access: access.roles('admin', 'supervisor'),
       query: z.object({ type: dncType.default('all') }).strict(),
       bodyLimit: MAX_DNC_BYTES,
+      rawBody: ['text/csv', 'application/octet-stream'],
       handler: async ({ req, principal, query }) => {
         if (typeof req.body !== 'object' || req.body === null || !('pipe' in req.body)) {
           throw new HttpError(415, "send the file's bytes as text/csv or application/octet-stream");

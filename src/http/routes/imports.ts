@@ -54,6 +54,7 @@ export function importRoutes(d: AdminDeps): AnyRoute[] {
       access: access.campaign('id', 'admin', 'supervisor'),
       params: z.object({ id: campaignRef }),
       bodyLimit: MAX_LIST_BYTES,
+      rawBody: ['application/octet-stream'],
       handler: async ({ req, reply, principal, params }) => {
         const p = who(principal);
         const c = await findCampaign(d.db, params.id);
