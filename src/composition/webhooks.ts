@@ -47,6 +47,7 @@ export function startWebhooks(d: {
     backoffMs: d.config.backoffMs,
     logger,
     pollMs: d.pollMs,
+    retentionDays: d.config.retentionDays,
   });
   const delivery = new WebhookDelivery({
     db: d.db,

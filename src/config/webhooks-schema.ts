@@ -22,7 +22,7 @@ const endpointSchema = z
   })
   .strict();
 
-const DEFAULTS = { endpoints: [], attempts: 8, backoffMs: 10_000, timeoutMs: 10_000 };
+const DEFAULTS = { endpoints: [], attempts: 8, backoffMs: 10_000, timeoutMs: 10_000, retentionDays: 30 };
 
 /**
  * `webhooks:` HTTPS endpoints told of events (docs/webhooks.md). Each delivery is signed with
@@ -37,6 +37,8 @@ export const webhooksSchema = z
     attempts: z.number().int().min(1).max(30).default(DEFAULTS.attempts),
     backoffMs: z.number().int().min(100).max(3_600_000).default(DEFAULTS.backoffMs),
     timeoutMs: z.number().int().min(100).max(60_000).default(DEFAULTS.timeoutMs),
+    /** Delivered events (they hold phone numbers) are deleted this long after queueing; dead letters stay. */
+    retentionDays: z.number().int().min(1).max(3650).default(DEFAULTS.retentionDays),
   })
   .strict()
   .default(DEFAULTS);

@@ -171,3 +171,20 @@ export async function markReplayed(db: Knex, eventId: string, endpoint: string):
     .where({ event_id: eventId, endpoint })
     .update({ replayed_at: db.fn.now() });
 }
+
+/**
+ * Deletes events queued before `before` (their bodies hold personal data), except those with a
+ * dead letter not replayed yet, which must stay replayable. Returns how many went.
+ */
+export async function pruneWebhookEvents(db: Knex, before: Date): Promise<number> {
+  return db('webhook_events as e')
+    .whereNotNull('e.queued_at')
+    .andWhere('e.queued_at', '<', before)
+    .whereNotExists(
+      db('webhook_dead_letters as d')
+        .whereRaw('d.event_id = e.id')
+        .whereNull('d.replayed_at')
+        .select(db.raw('1')),
+    )
+    .delete();
+}

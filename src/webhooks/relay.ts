@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { relayUnqueued, type PgWebhookOutbox } from '../store/webhook-outbox.js';
+import { pruneWebhookEvents, relayUnqueued, type PgWebhookOutbox } from '../store/webhook-outbox.js';
 import type { WebhookEnvelope, WebhookEventType } from './events.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -25,6 +25,8 @@ export interface RelayOptions {
   logger: Logger;
   /** How often the outbox is swept for events not yet queued [1000 ms]. */
   pollMs?: number;
+  /** Delivered events older than this are deleted, hourly [30]. */
+  retentionDays?: number;
 }
 
 /** Job id of a delivery: the same event to the same endpoint is queued once (BullMQ ids have no `:`). */
@@ -39,6 +41,7 @@ export const deliveryJobId = (eventId: string, endpoint: string) =>
 export class WebhookRelay {
   readonly queue: Queue<DeliveryJob>;
   private timer: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -50,7 +53,21 @@ export class WebhookRelay {
   start(): void {
     this.timer ??= setInterval(() => this.kick(), this.o.pollMs ?? 1000);
     this.timer.unref();
+    this.pruner ??= setInterval(() => void this.prune(), 3_600_000);
+    this.pruner.unref();
     this.kick();
+    void this.prune();
+  }
+
+  /** Deletes delivered events past the retention (dead letters stay replayable). */
+  async prune(now = Date.now()): Promise<number> {
+    const before = new Date(now - (this.o.retentionDays ?? 30) * 86_400_000);
+    try {
+      return await pruneWebhookEvents(this.o.db, before);
+    } catch (err) {
+      this.o.logger.warn({ err }, 'webhook relay: pruning old events failed');
+      return 0;
+    }
   }
 
   /** Sweeps the outbox now (coalesced: one sweep at a time, one more if kicked meanwhile). */
@@ -115,7 +132,8 @@ export class WebhookRelay {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.pruner) clearInterval(this.pruner);
+    this.timer = this.pruner = undefined;
     await this.idle();
     await this.queue.close();
   }

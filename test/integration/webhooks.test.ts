@@ -59,6 +59,7 @@ describe('webhooks (real Postgres, Redis and an HTTP receiver on 127.0.0.1)', ()
           attempts: ATTEMPTS,
           backoffMs: BACKOFF_MS,
           timeoutMs: 2000,
+          retentionDays: 30,
         },
       },
     });
@@ -257,5 +258,17 @@ describe('webhooks (real Postgres, Redis and an HTTP receiver on 127.0.0.1)', ()
     });
     const added = await eventually(() => byType('dnc-added'));
     expect(added.json.data).toMatchObject({ phone: '+12125550199', source: 'agent', callId });
+  });
+
+  it('prunes delivered events past the retention, keeping those with an open dead letter', async () => {
+    await hooks.relay.idle();
+    const open = await t.db('webhook_dead_letters').whereNull('replayed_at').pluck<string[]>('event_id');
+    expect(open.length).toBeGreaterThan(0);
+    const before = Number((await t.db('webhook_events').count({ n: '*' }).first())?.n);
+    const pruned = await hooks.relay.prune(Date.now() + 31 * 86_400_000);
+    const left = await t.db('webhook_events').pluck<string[]>('id');
+    expect(pruned).toBe(before - left.length);
+    expect(pruned).toBeGreaterThan(0);
+    expect(left.sort()).toEqual([...new Set(open)].sort());
   });
 });

@@ -49,6 +49,7 @@ describe('webhooks config', () => {
       attempts: 8,
       backoffMs: 10_000,
       timeoutMs: 10_000,
+      retentionDays: 30,
     });
   });
 
