@@ -22,6 +22,8 @@ import { ProcessHeartbeat } from './store/process-heartbeat.js';
 import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
+import type { PgWebhookOutbox } from './store/webhook-outbox.js';
+import { startWebhooks, webhookOutbox, type Webhooks } from './composition/webhooks.js';
 
 /**
  * The composition root: the only place that builds adapters from the validated config (with the
@@ -41,6 +43,10 @@ export interface App {
   /** The gate's stored refusals, by number or lead. */
   readonly refusals: RefusalHistory;
   readonly metrics: Metrics;
+  /** Webhook events are stored here first (docs/webhooks.md). */
+  readonly webhookOutbox: PgWebhookOutbox;
+  /** Starts delivering webhooks (the service does; undefined with no endpoints configured). */
+  startWebhooks(): Webhooks | undefined;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
@@ -81,16 +87,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const campaigns = new PgCampaignCatalog(db);
   const owner = `${config.instance.name}@${hostname()}:${process.pid}`;
   const heartbeat = new ProcessHeartbeat(db, owner, logger);
+  const outbox = webhookOutbox(db, config.webhooks);
+  let webhooks: Webhooks | undefined;
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
       startEngine: campaignEngineFactory({
         ...{ config, logger, db, redis, pbx, gate },
-        ...{ campaigns, clock, metrics, heartbeat },
+        ...{ campaigns, clock, metrics, heartbeat, outbox },
       }),
       campaigns,
       agents: new AgentRepository(db),
-      dispositions: new PgDispositionLog(db),
+      dispositions: new PgDispositionLog(db, outbox),
       doctor: new PgCampaignDoctor(db),
       pbxHealth: () => pbx.health(),
       now: () => clock.now(),
@@ -99,6 +107,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'heartbeat', run: () => heartbeat.stop() });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
+  shutdown.add({ name: 'webhooks', run: async () => webhooks?.close() });
   // quit() waits for a connection that may never come; a client that is not up just disconnects.
   shutdown.add({
     name: 'redis',
@@ -117,6 +126,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     gate,
     refusals: new PgRefusalHistory(db),
     metrics,
+    webhookOutbox: outbox,
+    startWebhooks: () =>
+      (webhooks ??= startWebhooks({
+        db,
+        redis: redis(),
+        prefix: config.redis.prefix,
+        config: config.webhooks,
+        outbox,
+        logger,
+      })),
     engines,
     dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
     shutdown,

@@ -18,6 +18,7 @@ import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPbxCommand } from './commands/pbx.js';
+import { registerWebhooksCommand } from './commands/webhooks.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -70,6 +71,7 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerPbxCommand(program, getApp);
   registerRefusalsCommand(program, getApp);
   registerRecordingsCommand(program, getApp);
+  registerWebhooksCommand(program, getApp);
   registerDemoCommand(program, getApp);
   registerSimulateCommand(program, getApp);
   registerSurveyCommand(program, getApp);

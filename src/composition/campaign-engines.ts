@@ -23,6 +23,7 @@ import { CallRepository } from '../store/repositories/calls.js';
 import { rulesOf } from '../store/repositories/campaigns.js';
 import { RecordingRepository } from '../store/repositories/recordings.js';
 import { SurveyRepository } from '../store/repositories/surveys.js';
+import type { PgWebhookOutbox } from '../store/webhook-outbox.js';
 import type { PbxNodes } from './pbx-nodes.js';
 
 /** What the campaign factory builds from: the app's shared parts. */
@@ -38,6 +39,8 @@ export interface CampaignFactoryDeps {
   metrics?: Metrics;
   /** This process's heartbeat; its owner string marks the lease and every call row dialled here. */
   heartbeat: ProcessHeartbeat;
+  /** Webhook events (`call-ended`). */
+  outbox?: PgWebhookOutbox;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
@@ -81,9 +84,8 @@ export function campaignEngineFactory(
     const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
       logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
-    const now = () => d.clock.now();
     const archive = new RecordingArchiver(d.config.recordings.root, logger, d.config.recordings.layout);
-    const calls = new CallRepository(d.db, logger, owner);
+    const calls = new CallRepository(d.db, logger, owner, d.outbox);
     return startCampaignEngine(row, plan, {
       pbx,
       calls,

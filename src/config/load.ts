@@ -8,9 +8,10 @@ import { readYamlFile } from './yaml-file.js';
 
 /** The validated configuration: credentials resolved from their files, deeply frozen. */
 export type Config = DeepReadonly<
-  Omit<ParsedConfig, 'database' | 'pbx'> & {
+  Omit<ParsedConfig, 'database' | 'pbx' | 'webhooks'> & {
     database: { url: string };
     pbx: { nodes: PbxNodeConfig[] };
+    webhooks: WebhooksConfig;
     /** Where the configuration came from (a path, or "embedded defaults"). */
     source: string;
   }
@@ -23,6 +24,15 @@ export type PbxNodeConfig = Omit<ParsedConfig['pbx']['nodes'][number], 'ari' | '
     password: string;
   };
 };
+
+type ParsedWebhooks = ParsedConfig['webhooks'];
+/** Webhook endpoints with their signing secrets read from their files. */
+export type WebhooksConfig = Omit<ParsedWebhooks, 'endpoints'> & {
+  endpoints: (Omit<ParsedWebhooks['endpoints'][number], 'secretFile'> & { secret: string })[];
+};
+
+/** A signing secret shorter than this is refused: it could be guessed. */
+const MIN_WEBHOOK_SECRET = 16;
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -155,11 +165,26 @@ function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string, lineOf?:
     return node;
   });
   const dbUrl = secret(cfg.database.url, cfg.database.urlFile, ['database', 'urlFile']);
+  const endpoints = cfg.webhooks.endpoints.map(({ secretFile, ...e }, i) => {
+    const key = ['webhooks', 'endpoints', i, 'secretFile'];
+    const value = secret(undefined, secretFile, key);
+    if (value !== '' && value.length < MIN_WEBHOOK_SECRET) {
+      problems.push(
+        problemLine(
+          key,
+          `the secret in ${secretFile} is shorter than ${MIN_WEBHOOK_SECRET} characters`,
+          lineOf,
+        ),
+      );
+    }
+    return { ...e, secret: value };
+  });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return {
     ...cfg,
     database: { url: dbUrl },
     pbx: { nodes },
+    webhooks: { ...cfg.webhooks, endpoints },
     recordings: { ...cfg.recordings, root: resolve(cwd, cfg.recordings.root) },
     source,
   };

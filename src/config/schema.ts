@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { callerIdNameSchema } from '../domain/caller-id.js';
 import { DEFAULT_LAYOUT, layoutProblem } from '../domain/recording-layout.js';
+import { webhooksSchema } from './webhooks-schema.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +15555550100');
 const ianaZone = z
@@ -169,8 +170,8 @@ export const configSchema = z
         connectWithinSec: 2,
         refusalRetentionDays: REFUSAL_RETENTION_DAYS,
       }),
+    webhooks: webhooksSchema,
   })
-  .strict()
   .strict();
 
 export interface CrossIssue {

@@ -48,7 +48,7 @@ export async function runDemo(app: App, options: DemoOptions): Promise<DemoResul
   } finally {
     await registry.stopAll(60_000);
     // Done: a later `dialer run` must not dial the demo's list again.
-    await changeStatus(app.db, seeded.campaignId, 'complete');
+    await changeStatus(app.db, seeded.campaignId, 'complete', 'system:demo');
   }
   const s = engine.runner.stats;
   return {

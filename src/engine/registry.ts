@@ -46,6 +46,11 @@ export class EngineRegistry {
     }
   }
 
+  /** A stored campaign by id or code (undefined when there is none). */
+  async findCampaign(idOrCode: string | number): Promise<{ id: number } | undefined> {
+    return this.deps.campaigns.find(idOrCode);
+  }
+
   get(campaignId: number): CampaignEngine | undefined {
     return this.engines.get(campaignId);
   }

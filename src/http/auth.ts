@@ -3,14 +3,19 @@ import { z } from 'zod';
 import { ConfigError, describeIssues } from '../config/errors.js';
 import { readYamlFile } from '../config/yaml-file.js';
 
-export const ROLES = ['agent', 'supervisor', 'qa', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Principal, type Role } from './principal.js';
 
-export interface Principal {
+export { ROLES, type Principal, type Role } from './principal.js';
+
+/** A key of the in-memory table (tests and the lab): who it acts as and what it may see. */
+export interface KeyEntry {
   name: string;
   role: Role;
-  /** For agents: the only agent they may act as. */
+  /** The person the key acts as (for agent keys: the only agent it may act as). */
   agent?: string;
+  /** The campaigns it is assigned to (scoped roles). */
+  campaigns?: number[];
+  sha256: string;
 }
 
 const keyFile = z.array(
@@ -19,6 +24,7 @@ const keyFile = z.array(
       name: z.string().min(1),
       role: z.enum(ROLES),
       agent: z.string().optional(),
+      campaigns: z.array(z.number().int().positive()).optional(),
       /** sha256 of the key, hex; the key itself is never stored. */
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
     })
@@ -38,26 +44,27 @@ export function loadApiKeys(path: string): (presented: string) => Principal | un
   // An empty file is an empty list: every key refused.
   const result = keyFile.safeParse(file.value ?? []);
   if (!result.success) {
-    const known = () => ['name', 'role', 'agent', 'sha256'];
+    const known = () => ['name', 'role', 'agent', 'campaigns', 'sha256'];
     throw new ConfigError(path, describeIssues(result.error.issues, known, file.lineOf));
   }
   return apiKeyLookup(result.data);
 }
 
-export function apiKeyLookup(
-  entries: (Principal & { sha256: string })[],
-): (presented: string) => Principal | undefined {
+export function apiKeyLookup(entries: KeyEntry[]): (presented: string) => Principal | undefined {
   const table = entries.map((e) => ({ ...e, digest: Buffer.from(e.sha256, 'hex') }));
   return (presented) => {
     const digest = Buffer.from(hashKey(presented), 'hex');
     for (const e of table) {
-      if (timingSafeEqual(digest, e.digest)) return { name: e.name, role: e.role, agent: e.agent };
+      if (timingSafeEqual(digest, e.digest)) {
+        return {
+          kind: 'key',
+          actor: `key:${e.name}`,
+          role: e.role,
+          ...(e.agent ? { username: e.agent } : {}),
+          campaigns: e.campaigns ?? [],
+        };
+      }
     }
     return undefined;
   };
-}
-
-/** Whether `who` may act for `agent` (agents for themselves; supervisors and admins for anyone). */
-export function mayActAsAgent(who: Principal, agent: string): boolean {
-  return who.role === 'admin' || who.role === 'supervisor' || (who.role === 'agent' && who.agent === agent);
 }

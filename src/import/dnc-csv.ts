@@ -11,6 +11,7 @@ import {
   type DncInput,
 } from '../store/repositories/dnc.js';
 import { csvLine } from '../files/csv-writer.js';
+import type { PgWebhookOutbox } from '../store/webhook-outbox.js';
 import { csvRows } from './csv-rows.js';
 import { ImportFileError } from './lead-row.js';
 import { RejectsWriter } from './rejects.js';
@@ -32,7 +33,13 @@ export const DNC_FIELD_LIMITS: Record<string, number> = {
 };
 
 type Row = Record<string, string>;
-type Options = { defaultRegion: string; actor: string; defaultType?: string };
+type Options = {
+  defaultRegion: string;
+  actor: string;
+  defaultType?: string;
+  /** New entries become `dnc-added` webhook events, stored in the import's transaction. */
+  outbox?: PgWebhookOutbox;
+};
 
 /**
  * Applies a CSV of phone entries (a header naming `phone` and more columns) in one transaction:
@@ -96,8 +103,17 @@ async function importPhoneCsv<E>(
  * One transaction: the file is applied whole or not at all; bad rows (and unreadable lines,
  * which never cost the rows around them) go to `<file>.rejects.csv`.
  */
-export function importDncCsv(db: Knex, file: string, o: Options): Promise<DncImportSummary> {
-  return importPhoneCsv(db, file, (row) => entryOf(row, o), addDnc);
+export async function importDncCsv(db: Knex, file: string, o: Options): Promise<DncImportSummary> {
+  const summary = await importPhoneCsv(
+    db,
+    file,
+    (row) => entryOf(row, o),
+    async (trx, entry) => {
+      await addDnc(trx, entry, o.outbox);
+    },
+  );
+  o.outbox?.onRecorded();
+  return summary;
 }
 
 /** Longest text accepted per blacklist column, in characters. */

@@ -161,6 +161,7 @@ async function firstRejects(path: string): Promise<UploadStatus['rejects']> {
   return rows.map((r) => ({
     row: Number(r['row'] ?? 0),
     field: r['field'] ?? '',
-    reason: r['reason'] ?? '',
+    // The rejects file's columns (src/import/rejects.ts): row, field, code, message, raw.
+    reason: r['message'] ?? '',
   }));
 }

@@ -7,7 +7,10 @@ import {
   parseDisposition,
 } from '../domain/disposition.js';
 import type { DispositionLog } from '../ports/dispositions.js';
+import type { DispositionSavedData } from '../webhooks/events.js';
 import { applyDisposition } from './lead-ledger/index.js';
+import { recordDncAdded } from './repositories/dnc.js';
+import type { PgWebhookOutbox } from './webhook-outbox.js';
 import { rulesOf, type CampaignRecord } from './repositories/campaigns.js';
 
 interface CallContext extends Pick<
@@ -23,7 +26,11 @@ interface CallContext extends Pick<
 
 /** Agents' dispositions in Postgres (`dispositions`), applied to the lead by the attempt ledger. */
 export class PgDispositionLog implements DispositionLog {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Webhook events (`disposition-saved`, `dnc-added`), stored in the disposition's transaction. */
+    private readonly outbox?: PgWebhookOutbox,
+  ) {}
 
   async submit(callId: string, agentId: number, raw: unknown, now: Date): Promise<{ id: number }> {
     const d = parseDisposition(raw);
@@ -48,7 +55,7 @@ export class PgDispositionLog implements DispositionLog {
         .ignore()
         .returning<{ id: number }[]>('id');
       if (!row) throw new DispositionError(`call ${callId} already has a disposition`, 409);
-      if (dnc) await addDncFromDisposition(trx, call, agentId);
+      if (dnc) await addDncFromDisposition(trx, call, agentId, this.outbox);
       const ref = { campaignId: call.campaign_id, leadId: call.lead_id };
       await applyDisposition(trx, ref, d, agentId, now, rulesOf(call).secondConfirmation);
       await trx('audit_log').insert({
@@ -58,6 +65,13 @@ export class PgDispositionLog implements DispositionLog {
         entity_id: callId,
         details: { code: d.code, dnc: d.dncRequested, callbackAt: d.callbackAt ?? null },
       });
+      if (this.outbox?.wants('disposition-saved')) {
+        await this.outbox.record('disposition-saved', await savedEvent(trx, row.id, call, d, dnc, now), {
+          trx,
+          key: `d${row.id}`,
+          at: now,
+        });
+      }
       return row;
     });
   }
@@ -84,21 +98,56 @@ async function callContext(trx: Knex.Transaction, callId: string): Promise<CallC
   return call;
 }
 
+async function savedEvent(
+  trx: Knex.Transaction,
+  dispositionId: number,
+  call: CallContext,
+  d: ReturnType<typeof parseDisposition>,
+  dnc: boolean,
+  now: Date,
+): Promise<DispositionSavedData> {
+  const agent = await trx('agents as a')
+    .join('dispositions as d', 'd.agent_id', 'a.id')
+    .where('d.id', dispositionId)
+    .first<{ username: string } | undefined>('a.username');
+  return {
+    dispositionId,
+    callId: call.id,
+    campaignId: call.campaign_id,
+    leadId: call.lead_id,
+    agent: agent?.username ?? null,
+    code: d.code,
+    dncRequested: dnc,
+    callbackAt: d.callbackAt ? new Date(d.callbackAt).toISOString() : null,
+    savedAt: now.toISOString(),
+  };
+}
+
 /** The customer asked not to be called: a DNC entry of the campaign purpose's type. */
 async function addDncFromDisposition(
   trx: Knex.Transaction,
   call: CallContext,
   agentId: number,
+  outbox: PgWebhookOutbox | undefined,
 ): Promise<void> {
-  await trx('dnc_entries')
+  const type = dncTypeForRequest(call.purpose as CampaignPurpose);
+  const reason = 'customer asked during a call';
+  const inserted = await trx('dnc_entries')
     .insert({
       phone_e164: call.phone_e164,
-      type: dncTypeForRequest(call.purpose as CampaignPurpose),
-      reason: 'customer asked during a call',
+      type,
+      reason,
       source: 'agent',
       added_by: agentId,
       call_id: call.id,
     })
     .onConflict(['phone_e164', 'type'])
-    .ignore();
+    .ignore()
+    .returning('id');
+  if (inserted.length === 0) return;
+  await recordDncAdded(
+    trx,
+    { phone: call.phone_e164, type, source: 'agent', reason, actor: `agent:${agentId}`, callId: call.id },
+    outbox,
+  );
 }

@@ -34,7 +34,7 @@ it('a large list needs two distinct approvers (not the creator), then a trial sa
       timezone: 'America/New_York',
     })),
   );
-  await expect(changeStatus(t.db, c.id, 'start-trial')).rejects.toThrow(
+  await expect(changeStatus(t.db, c.id, 'start-trial', 'user:ann')).rejects.toThrow(
     'cannot start-trial a campaign that is draft',
   );
   await expect(approveCampaign(t.db, c.id, ann, { threshold: 10 })).rejects.toThrow(
@@ -53,26 +53,30 @@ it('a large list needs two distinct approvers (not the creator), then a trial sa
     complete: true,
     level: 'formal',
   });
-  expect(await changeStatus(t.db, c.id, 'start-trial')).toBe('trial');
+  expect(await changeStatus(t.db, c.id, 'start-trial', 'user:cat')).toBe('trial');
   expect(
     await t.db('leads').where({ campaign_id: c.id, trial_sample: true }).count({ n: '*' }).first(),
   ).toEqual({ n: 3 });
-  expect(await changeStatus(t.db, c.id, 'activate')).toBe('active');
-  expect(await changeStatus(t.db, c.id, 'pause')).toBe('paused');
-  expect(await changeStatus(t.db, c.id, 'resume')).toBe('active');
-  expect(await changeStatus(t.db, c.id, 'complete')).toBe('completed');
-  const audit = (await t
+  expect(await changeStatus(t.db, c.id, 'activate', 'user:cat')).toBe('active');
+  expect(await changeStatus(t.db, c.id, 'pause', 'user:cat')).toBe('paused');
+  expect(await changeStatus(t.db, c.id, 'resume', 'user:cat')).toBe('active');
+  expect(await changeStatus(t.db, c.id, 'complete', 'user:cat')).toBe('completed');
+  const audit = await t
     .db('audit_log')
     .where({ entity: 'campaign', entity_id: String(c.id) })
     .orderBy('id')
-    .pluck('action')) as string[];
-  expect(audit).toEqual([
-    'campaign.approve',
-    'campaign.start-trial',
-    'campaign.activate',
-    'campaign.pause',
-    'campaign.resume',
-    'campaign.complete',
+    .select<{ actor: string; action: string }[]>('actor', 'action');
+  // Every change with the real actor (issue #11: steps were logged as `system`, create not at all).
+  expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual([
+    'user:ann campaign.create',
+    'user:bob campaign.approval',
+    'user:cat campaign.approval',
+    'user:cat campaign.approve',
+    'user:cat campaign.start-trial',
+    'user:cat campaign.activate',
+    'user:cat campaign.pause',
+    'user:cat campaign.resume',
+    'user:cat campaign.complete',
   ]);
 });
 

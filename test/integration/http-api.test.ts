@@ -14,7 +14,7 @@ describe('HTTP API (real Postgres)', () => {
   let server: ReturnType<typeof buildServer>;
   let callId = '';
   let readiness: CheckResult[] = [];
-  const keys = { agent1: 'k-agent-1', agent2: 'k-agent-2', sup: 'k-supervisor' };
+  const keys = { agent1: 'k-agent-1', agent2: 'k-agent-2', sup: 'k-supervisor', admin: 'k-admin' };
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -52,7 +52,8 @@ describe('HTTP API (real Postgres)', () => {
       authenticate: apiKeyLookup([
         { name: 'a1', role: 'agent', agent: 'agent1', sha256: hashKey(keys.agent1) },
         { name: 'a2', role: 'agent', agent: 'agent2', sha256: hashKey(keys.agent2) },
-        { name: 's', role: 'supervisor', sha256: hashKey(keys.sup) },
+        { name: 's', role: 'supervisor', campaigns: [c?.id ?? 0], sha256: hashKey(keys.sup) },
+        { name: 'adm', role: 'admin', sha256: hashKey(keys.admin) },
       ]),
       ready: () => Promise.resolve(readiness),
     });
@@ -119,9 +120,11 @@ describe('HTTP API (real Postgres)', () => {
     expect((await get(`/api/campaigns/${id}/doctor`, keys.sup)).json()).toMatchObject({
       campaign: { code: 'api' },
     });
-    expect((await get('/api/campaigns/nope/doctor', keys.sup)).statusCode).toBe(404);
+    expect((await get('/api/campaigns/nope/doctor', keys.admin)).statusCode).toBe(404);
+    // A supervisor sees only their campaigns: one they are not assigned to (or none) is refused.
+    expect((await get('/api/campaigns/nope/doctor', keys.sup)).statusCode).toBe(403);
     expect((await get('/api/campaigns/bad%20code/doctor', keys.sup)).json<{ error: string }>().error).toMatch(
-      /^id: /,
+      /^id \(path\): /,
     );
   });
 
@@ -141,7 +144,7 @@ describe('HTTP API (real Postgres)', () => {
     const live = await server.inject({
       method: 'GET',
       url: '/api/campaigns/999/live',
-      headers: { authorization: `Bearer ${keys.sup}` },
+      headers: { authorization: `Bearer ${keys.admin}` },
     });
     expect(live.statusCode).toBe(404);
   });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { App } from '../../app.js';
@@ -10,6 +11,8 @@ import {
   getCampaign,
   rulesOf,
 } from '../../store/repositories/campaigns.js';
+
+const cliActor = () => `cli:${userInfo().username}`;
 
 async function agentId(app: App, username: string): Promise<number> {
   const a = await app.db('agents').where({ username }).first<{ id: number } | undefined>('id');
@@ -39,7 +42,7 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
     .action(async (file: string, o: { by?: string }) => {
       const app = await getApp();
       const raw: unknown = parse(await readFile(file, 'utf8'));
-      const c = await createCampaign(app.db, raw, o.by ? await agentId(app, o.by) : undefined);
+      const c = await createCampaign(app.db, raw, o.by ? await agentId(app, o.by) : undefined, cliActor());
       console.log(`created campaign ${c.code} (#${c.id}), status draft`);
     });
   cmd
@@ -69,6 +72,7 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
       const state = await approveCampaign(app.db, c.id, await agentId(app, o.approver), {
         threshold: app.config.compliance.approvalThreshold,
         note: o.note,
+        actor: cliActor(),
       });
       console.log(
         state.complete
@@ -84,7 +88,9 @@ export function registerCampaignCommand(program: Command, getApp: () => Promise<
       .action(async (campaign: string) => {
         const app = await getApp();
         const c = await getCampaign(app.db, campaign);
-        console.log(`campaign ${c.code}: ${c.status} → ${await changeStatus(app.db, c.id, action)}`);
+        console.log(
+          `campaign ${c.code}: ${c.status} → ${await changeStatus(app.db, c.id, action, cliActor())}`,
+        );
       });
   }
 }

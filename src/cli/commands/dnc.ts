@@ -22,14 +22,18 @@ export function registerDncCommand(program: Command, getApp: () => Promise<App>)
     .action(async (phone: string, o: { type: string; reason?: string; name?: string }) => {
       const app = await getApp();
       const e164 = toE164(phone, app.config.defaultRegion);
-      await addDnc(app.db, {
-        phone: e164,
-        type: parseDncType(o.type),
-        reason: o.reason,
-        name: o.name,
-        source: 'cli',
-        actor: actor(),
-      });
+      await addDnc(
+        app.db,
+        {
+          phone: e164,
+          type: parseDncType(o.type),
+          reason: o.reason,
+          name: o.name,
+          source: 'cli',
+          actor: actor(),
+        },
+        app.webhookOutbox,
+      );
       console.log(`added ${e164} (${o.type})`);
     });
   dnc
@@ -92,6 +96,7 @@ function registerDncFileCommands(dnc: Command, getApp: () => Promise<App>): void
         defaultRegion: app.config.defaultRegion,
         actor: actor(),
         defaultType: o.type,
+        outbox: app.webhookOutbox,
       });
       console.log(
         `read ${s.read}, added ${s.added}, rejected ${s.rejected}${s.rejectsFile ? ` (see ${s.rejectsFile})` : ''}`,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { loadApiKeys, type Principal } from '../../http/auth.js';
+import { adminApi } from '../../composition/admin-api.js';
 import { buildServer } from '../../http/server.js';
 import { ignoreHangup } from '../../shutdown.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
@@ -38,7 +39,9 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
       const dependencies = app.dependencies();
       await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
       const registry = app.engines();
+      const admin = adminApi(app, registry);
       const server = buildServer({
+        admin,
         logger: app.logger,
         registry,
         authenticate,
@@ -46,6 +49,7 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
       });
+      app.startWebhooks();
       // A trial campaign dials its sample (the gate refuses the rest), an active one its list.
       const active = await app.db('campaigns').whereIn('status', ['trial', 'active']).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
@@ -60,6 +64,7 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         { name: 'retention', run: () => Promise.resolve(stopRetention()) },
         { name: 'campaigns', run: () => registry.stopAll(opts.drain * 1000) },
         { name: 'http', run: () => server.close() },
+        { name: 'uploads', run: () => admin.close() },
       ]);
       const stopIgnoringHup = ignoreHangup(app.logger);
       const code = await new Promise<number>((resolve) => app.shutdown.handleSignals(resolve));

@@ -72,9 +72,15 @@ export function approvalState(
   return missing <= 0 ? { complete: true, level } : { complete: false, level, missing };
 }
 
+/** An approval the two-person rule refuses (the creator, or the same approver twice). */
+export class ApprovalError extends Error {
+  override readonly name = 'ApprovalError';
+}
+
 /**
- * Throws a clear error when `approverId` cannot add an approval, naming people as `nameOf` says
- * (their username; `user #id` when unknown).
+ * Throws a clear ApprovalError when `approverId` cannot add an approval; `nameOf` turns the id
+ * into what people call the approver (their username; `user #id` when unknown), so messages
+ * never show database ids.
  */
 export function checkApprover(
   approverId: number,
@@ -83,9 +89,13 @@ export function checkApprover(
   nameOf: (id: number) => string = (id) => `user #${id}`,
 ): void {
   if (createdBy !== null && createdBy !== undefined && approverId === createdBy) {
-    throw new Error(`${nameOf(approverId)} created the campaign and cannot approve it; someone else must`);
+    throw new ApprovalError(
+      `${nameOf(approverId)} created the campaign and cannot approve it; someone else must`,
+    );
   }
   if (approvals.some((a) => a.approverId === approverId)) {
-    throw new Error(`${nameOf(approverId)} has already approved; a second approver must be someone else`);
+    throw new ApprovalError(
+      `${nameOf(approverId)} has already approved; a second approver must be someone else`,
+    );
   }
 }

@@ -6,6 +6,8 @@ import { loadPacerHistory } from '../pacer-history.js';
 import { retryWhileUnreachable } from '../retry-writes.js';
 import type { Logger } from '../../logger.js';
 import { PROCESS_GONE_AFTER_MS } from '../process-heartbeat.js';
+import { recordCallEnded } from '../call-ended-event.js';
+import type { PgWebhookOutbox } from '../webhook-outbox.js';
 
 export type { CallPatch, NewCallRow } from '../../ports/call-log.js';
 
@@ -16,6 +18,8 @@ export class CallRepository implements CallLog, CallHistory {
     private readonly logger?: Logger,
     /** This process (written into each row it reserves; `dialler_processes`). */
     private readonly owner?: string,
+    /** `call-ended` webhook events; a failure to store one is logged, never fails the call. */
+    private readonly outbox?: PgWebhookOutbox,
   ) {}
 
   /**
@@ -37,6 +41,14 @@ export class CallRepository implements CallLog, CallHistory {
       logger: this.logger,
       what: `call ${id}`,
     });
+    if (patch.ended_at) await this.ended(id);
+  }
+
+  private async ended(id: string): Promise<void> {
+    if (!this.outbox) return;
+    await recordCallEnded(this.db, this.outbox, id).catch((err: unknown) =>
+      this.logger?.warn({ err, callId: id }, 'the call-ended webhook event was not stored'),
+    );
   }
 
   /** Open rows, each with the live process that owns it when that is not this one. */
@@ -81,6 +93,7 @@ export class CallRepository implements CallLog, CallHistory {
       () => this.db('calls').where({ id }).whereNull('ended_at').update({ ended_at: at, outcome, failure }),
       { logger: this.logger, what: `call ${id}` },
     );
+    if (n === 1) await this.ended(id);
     return n === 1;
   }
 

@@ -61,8 +61,12 @@ export function rulesOf(
 
 export async function findCampaign(db: Knex, idOrCode: string | number): Promise<CampaignRecord | undefined> {
   const q = db('campaigns');
-  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) q.where({ id: Number(idOrCode) });
-  else q.where({ code: idOrCode });
+  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) {
+    // Ids beyond bigint (or JavaScript's safe integers, which ids stay far below) name no campaign.
+    const id = Number(idOrCode);
+    if (!Number.isSafeInteger(id)) return undefined;
+    q.where({ id });
+  } else q.where({ code: idOrCode });
   return (await q.first()) as CampaignRecord | undefined;
 }
 
@@ -81,8 +85,16 @@ export async function getCampaign(db: Knex, idOrCode: string | number): Promise<
   return c;
 }
 
-/** Validates and stores a new campaign in `draft`. */
-export async function createCampaign(db: Knex, raw: unknown, createdBy?: number): Promise<CampaignRecord> {
+/**
+ * Validates and stores a new campaign in `draft`, with its `campaign.create` audit row naming
+ * `actor` (`user:alice`, `cli:root`; default the creator's username, else `system`).
+ */
+export async function createCampaign(
+  db: Knex,
+  raw: unknown,
+  createdBy?: number,
+  actor?: string,
+): Promise<CampaignRecord> {
   const c = parseCampaignInput(raw);
   const settings: Record<string, unknown> = {};
   for (const k of RULE_KEYS) if (c[k] !== undefined) settings[k] = c[k];
@@ -112,6 +124,20 @@ export async function createCampaign(db: Knex, raw: unknown, createdBy?: number)
       throw other ? duplicateCode(other) : err;
     })) as CampaignRecord[];
   if (!row) throw new Error('campaign insert returned nothing');
+  const creator = createdBy === undefined ? undefined : (await usernames(db, [createdBy])).get(createdBy);
+  await db('audit_log').insert({
+    actor: actor ?? (creator ? `user:${creator}` : 'system'),
+    action: 'campaign.create',
+    entity: 'campaign',
+    entity_id: String(row.id),
+    details: {
+      code: row.code,
+      name: row.name,
+      purpose: row.purpose,
+      dialMode: row.dial_mode,
+      createdBy: creator ?? null,
+    },
+  });
   return row;
 }
 
@@ -139,7 +165,8 @@ export async function approveCampaign(
   db: Knex,
   campaignId: number,
   approverId: number,
-  options: { threshold?: number; note?: string } = {},
+  /** `actor`: who the audit log names (`user:alice`, `cli:root`); default the approver's username. */
+  options: { threshold?: number; note?: string; actor?: string } = {},
 ): Promise<ApprovalState> {
   return db.transaction(async (trx) => {
     const c = (await trx('campaigns').where({ id: campaignId }).forUpdate().first()) as
@@ -150,8 +177,10 @@ export async function approveCampaign(
       .where({ campaign_id: campaignId })
       .select<{ approver_id: number }[]>('approver_id');
     const prior = approvals.map((a) => ({ approverId: a.approver_id }));
-    const [who] = await trx('agents').where({ id: approverId }).pluck<string[]>('username');
-    checkApprover(approverId, prior, c.created_by, (id) => who ?? `user #${id}`);
+    const names = await usernames(trx, [approverId, ...(c.created_by === null ? [] : [c.created_by])]);
+    const nameOf = (id: number) => names.get(id) ?? `user #${id}`;
+    checkApprover(approverId, prior, c.created_by, nameOf);
+    const actor = options.actor ?? `user:${nameOf(approverId)}`;
     const size = await listSize(trx, campaignId);
     const state = approvalState(size, [...prior, { approverId }], {
       threshold: options.threshold,
@@ -163,16 +192,35 @@ export async function approveCampaign(
       level: state.level,
       note: options.note ?? null,
     });
-    if (state.complete) await setStatus(trx, c, 'approve');
+    await trx('audit_log').insert({
+      actor,
+      action: 'campaign.approval',
+      entity: 'campaign',
+      entity_id: String(c.id),
+      details: { approver: nameOf(approverId), level: state.level, complete: state.complete, listSize: size },
+    });
+    if (state.complete) await setStatus(trx, c, 'approve', actor);
     return state;
   });
 }
 
-async function setStatus(db: Knex, c: CampaignRecord, action: CampaignAction): Promise<CampaignStatus> {
+async function usernames(db: Knex, ids: number[]): Promise<Map<number, string>> {
+  const rows = await db('agents')
+    .whereIn('id', ids)
+    .select<{ id: number; username: string }[]>('id', 'username');
+  return new Map(rows.map((r) => [r.id, r.username]));
+}
+
+async function setStatus(
+  db: Knex,
+  c: CampaignRecord,
+  action: CampaignAction,
+  actor: string,
+): Promise<CampaignStatus> {
   const to = transition(c.status, action);
   await db('campaigns').where({ id: c.id }).update({ status: to, updated_at: db.fn.now() });
   await db('audit_log').insert({
-    actor: 'system',
+    actor,
     action: `campaign.${action}`,
     entity: 'campaign',
     entity_id: String(c.id),
@@ -189,12 +237,14 @@ export async function changeStatus(
   db: Knex,
   campaignId: number,
   action: Exclude<CampaignAction, 'approve'>,
+  /** Who the audit log names: `user:alice`, `key:crm`, `cli:root`, or `system` for the engine. */
+  actor: string,
 ): Promise<CampaignStatus> {
   return db.transaction(async (trx) => {
     const c = (await trx('campaigns').where({ id: campaignId }).forUpdate().first()) as
       CampaignRecord | undefined;
     if (!c) throw new Error(`no campaign ${campaignId}`);
-    const to = await setStatus(trx, c, action);
+    const to = await setStatus(trx, c, action, actor);
     if (action === 'start-trial') {
       await markTrialSample(trx, campaignId, rulesOf(c).trialSampleSize);
     }

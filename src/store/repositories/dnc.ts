@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { DNC_TYPES, type DncType } from '../../domain/campaign/purpose.js';
 import { normalisePhone } from '../../domain/lead/phone.js';
+import type { DncAddedData } from '../../webhooks/events.js';
+import type { PgWebhookOutbox } from '../webhook-outbox.js';
 
 /** One do-not-disturb (免打扰) entry to add. */
 export interface DncInput {
@@ -44,10 +46,12 @@ export function toE164(raw: string, defaultRegion: string): string {
 
 /**
  * Adds (or refreshes) an entry; the same number and type twice keeps one row with the latest
- * reason. Takes effect at once: the gate reads `dnc_entries` before every originate.
+ * reason. Takes effect at once: the gate reads `dnc_entries` before every originate. A new
+ * entry is a `dnc-added` webhook event when `outbox` is given (stored in the same `db`, so in
+ * the caller's transaction). Returns whether the entry is new.
  */
-export async function addDnc(db: Knex, e: DncInput): Promise<void> {
-  await db('dnc_entries')
+export async function addDnc(db: Knex, e: DncInput, outbox?: PgWebhookOutbox): Promise<boolean> {
+  const [row] = await db('dnc_entries')
     .insert({
       phone_e164: e.phone,
       type: e.type,
@@ -59,8 +63,30 @@ export async function addDnc(db: Knex, e: DncInput): Promise<void> {
       expires_at: e.expiresAt ?? null,
     })
     .onConflict(['phone_e164', 'type'])
-    .merge(['reason', 'source', 'name', 'added_by', 'call_id', 'expires_at']);
+    .merge(['reason', 'source', 'name', 'added_by', 'call_id', 'expires_at'])
+    .returning<{ inserted: boolean }[]>(db.raw('(xmax = 0) as inserted'));
+  const inserted = row?.inserted ?? false;
   await audit(db, e.actor, 'dnc.add', e.phone, { type: e.type, reason: e.reason, source: e.source });
+  if (inserted) await recordDncAdded(db, e, outbox);
+  return inserted;
+}
+
+/** The `dnc-added` webhook event of a new entry (nothing when no endpoint listens). */
+export async function recordDncAdded(
+  db: Knex,
+  e: Pick<DncInput, 'phone' | 'type' | 'source' | 'reason' | 'actor' | 'callId'>,
+  outbox?: PgWebhookOutbox,
+): Promise<void> {
+  if (!outbox?.wants('dnc-added')) return;
+  const data: DncAddedData = {
+    phone: e.phone,
+    type: e.type,
+    source: e.source,
+    reason: e.reason ?? null,
+    actor: e.actor,
+    callId: e.callId ?? null,
+  };
+  await outbox.record('dnc-added', data, { trx: db });
 }
 
 /**
@@ -70,20 +96,25 @@ export async function addDnc(db: Knex, e: DncInput): Promise<void> {
 export async function addDncFromCall(
   db: Knex,
   r: { callId: string; agentId: number; type: DncType; reason?: string; actor?: string },
+  outbox?: PgWebhookOutbox,
 ): Promise<string> {
   const call = await db('calls')
     .where({ id: r.callId })
     .first<{ phone_e164: string } | undefined>('phone_e164');
   if (!call) throw new DncInputError('callId', `no call "${r.callId}"`, 'unknown-call');
-  await addDnc(db, {
-    phone: call.phone_e164,
-    type: r.type,
-    reason: r.reason ?? 'customer asked not to be called',
-    source: 'call',
-    addedBy: r.agentId,
-    actor: r.actor ?? `agent:${r.agentId}`,
-    callId: r.callId,
-  });
+  await addDnc(
+    db,
+    {
+      phone: call.phone_e164,
+      type: r.type,
+      reason: r.reason ?? 'customer asked not to be called',
+      source: 'call',
+      addedBy: r.agentId,
+      actor: r.actor ?? `agent:${r.agentId}`,
+      callId: r.callId,
+    },
+    outbox,
+  );
   return call.phone_e164;
 }
 
