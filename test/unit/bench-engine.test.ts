@@ -107,7 +107,7 @@ describe('bench:engine command line', () => {
     expect(a.connectCalls).toBe(1_000);
     expect(a.leadSizes).toEqual([10_000, 1_000_000]);
     expect(a.importRows).toBe(1_000_000);
-    expect([...a.parts]).toEqual(['connect', 'load', 'memory', 'selection', 'import']);
+    expect([...a.parts]).toEqual(['connect', 'load', 'memory', 'selection', 'import', 'freeswitch']);
     expect(a.rate.cps).toBe(200);
   });
 

@@ -22,8 +22,8 @@ export function registerWebhooksCommand(program: Command, getApp: () => Promise<
   cmd
     .command('replay')
     .description('queue a dead-lettered delivery again (the running service delivers it)')
-    .argument('<eventId>')
-    .argument('<endpoint>')
+    .argument('<eventId>', 'the event id, from `dialer webhooks dead`')
+    .argument('<endpoint>', 'the endpoint name, as in webhooks.endpoints[].name')
     .action(async (eventId: string, endpoint: string) => {
       const app = await getApp();
       const event = await webhookEvent(app.db, eventId);
