@@ -120,7 +120,7 @@ describe('admin API: campaigns, list upload, approval, lifecycle, audit (real Po
   it('approves with two distinct people at the formal threshold; refusals name usernames', async () => {
     const own = await api(alice, 'POST', `/api/campaigns/${id}/approve`, {});
     expect(own.status).toBe(409);
-    expect(own.json['error']).toBe('alice created the campaign and cannot approve it');
+    expect(own.json['error']).toBe('alice created the campaign and cannot approve it; someone else must');
     const key = s.key('crm', 'admin');
     expect((await api(key, 'POST', `/api/campaigns/${id}/approve`, {})).status).toBe(403);
     expect((await api(bob, 'POST', `/api/campaigns/${id}/approve`, { note: 'list checked' })).json).toEqual({

@@ -10,6 +10,7 @@ import {
   approveCampaign,
   changeStatus,
   createCampaign,
+  DuplicateCampaignCodeError,
   findCampaign,
   rulesOf,
 } from '../../store/repositories/campaigns.js';
@@ -34,7 +35,11 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof CampaignSettingsError) throw new HttpError(400, err.message);
-    if (err instanceof ApprovalError || err instanceof IllegalTransitionError) {
+    if (
+      err instanceof ApprovalError ||
+      err instanceof IllegalTransitionError ||
+      err instanceof DuplicateCampaignCodeError
+    ) {
       throw new HttpError(409, err.message);
     }
     if (err instanceof Error && /duplicate key value.*campaigns_code/.test(err.message)) {

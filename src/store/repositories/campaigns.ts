@@ -141,8 +141,13 @@ export async function createCampaign(
   return row;
 }
 
+/** A campaign code that is taken; the message names the campaign that has it. */
+export class DuplicateCampaignCodeError extends Error {
+  override readonly name = 'DuplicateCampaignCodeError';
+}
+
 function duplicateCode(c: CampaignRecord): Error {
-  return new Error(
+  return new DuplicateCampaignCodeError(
     `code: a campaign with code "${c.code}" already exists (#${c.id}, ${c.status}, "${c.name}"); give the new one another code`,
   );
 }
