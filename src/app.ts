@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { Accounts } from './accounts/accounts.js';
 import { campaignEngineFactory } from './composition/campaign-engines.js';
 import { serviceDependencies } from './composition/dependencies.js';
 import { PbxNodes, type DriverFactory } from './composition/pbx-nodes.js';
@@ -39,6 +40,8 @@ export interface App {
   /** The gate's stored refusals, by number or lead. */
   readonly refusals: RefusalHistory;
   readonly metrics: Metrics;
+  /** People, campaign assignments, sessions and API keys (the HTTP API authenticates against them). */
+  readonly accounts: Accounts;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
@@ -77,6 +80,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
   const campaigns = new PgCampaignCatalog(db);
+  const accounts = new Accounts(db, {
+    idleMs: config.http.sessionIdleMinutes * 60_000,
+    absoluteMs: config.http.sessionHours * 3_600_000,
+    secureCookies: config.http.secureCookies,
+    loginTriesPerMinute: config.http.loginTriesPerMinute,
+  });
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
@@ -109,6 +118,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     gate,
     refusals: new PgRefusalHistory(db),
     metrics,
+    accounts,
     engines,
     dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
     shutdown,

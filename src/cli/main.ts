@@ -15,6 +15,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerUserCommand } from './commands/user.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -55,7 +56,8 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerSurveyCommand(program, getApp);
   registerRunCommand(program, getApp);
   registerLabCommand(program);
-  registerApiKeyCommand(program, getConfig);
+  registerApiKeyCommand(program, getApp);
+  registerUserCommand(program, getApp);
   return program;
 }
 

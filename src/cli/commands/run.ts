@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
-import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { buildServer } from '../../http/server.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
@@ -24,16 +23,13 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
     .action(async (opts: { wait: number }) => {
       const app = await getApp();
       // Configuration first (exit 78), then dependencies (exit 69), then the service.
-      const keysFile = app.config.http.apiKeysFile;
-      if (!keysFile) app.logger.warn('http.apiKeysFile is not set: every /api request will be refused');
-      const authenticate = keysFile ? loadApiKeys(keysFile) : (): Principal | undefined => undefined;
       const dependencies = app.dependencies();
       await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
       const registry = app.engines();
       const server = buildServer({
         logger: app.logger,
         registry,
-        authenticate,
+        accounts: app.accounts,
         metrics: app.metrics,
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
