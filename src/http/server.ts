@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RefusalHistory } from '../ports/refusals.js';
 import type { CheckResult } from '../startup/dependencies.js';
+import { writeAudit } from '../store/audit.js';
 import { errorHandler } from './errors.js';
 import type { Principal } from './principal.js';
 import { createRouter, type AnyRoute, type RouteAuth, type Router } from './route-spec.js';
@@ -61,7 +62,10 @@ export function buildServer(deps: ServerDeps) {
   else app.setNotFoundHandler(notFound);
   router.add(systemRoutes(deps));
   if (deps.accounts) router.add([...sessionRoutes(deps.accounts), ...userRoutes(deps.accounts)]);
-  router.add(agentRoutes(deps.registry));
+  const { accounts } = deps;
+  router.add(
+    agentRoutes(deps.registry, accounts ? (e) => writeAudit(accounts.db, e) : () => Promise.resolve()),
+  );
   router.add(campaignRoutes(deps.registry));
   if (deps.refusals) router.add(refusalRoutes(deps.refusals));
   if (deps.routes) router.add(deps.routes(router));
