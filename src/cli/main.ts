@@ -19,6 +19,7 @@ import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPbxCommand } from './commands/pbx.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
+import { registerUserCommand } from './commands/user.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -77,7 +78,8 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerSurveyCommand(program, getApp);
   registerRunCommand(program, getApp);
   registerLabCommand(program);
-  registerApiKeyCommand(program, getConfig);
+  registerApiKeyCommand(program, getApp);
+  registerUserCommand(program, getApp);
   return program;
 }
 

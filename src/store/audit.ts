@@ -75,3 +75,14 @@ export async function queryAudit(db: Knex, q: AuditQuery): Promise<AuditRow[]> {
     details: r.details,
   }));
 }
+
+/** `recordAudit` for callers that name the entity by a number (user and key ids). */
+export async function writeAudit(
+  db: Knex | Knex.Transaction,
+  e: Omit<AuditEntry, 'entityId'> & { entityId?: string | number | null },
+): Promise<void> {
+  await recordAudit(db, {
+    ...e,
+    entityId: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+  });
+}

@@ -14,6 +14,7 @@ import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, numbersInvitedAtCarrier } from '../support/lab.js';
 import { labPbxs } from '../support/lab-pbx.js';
 import { peakToneShare, wavPcm } from '../support/tones.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 const ZONES = [
   'Pacific/Honolulu',
@@ -136,6 +137,7 @@ describe.each(labPbxs())('engine, progressive, on the lab $name', (lab) => {
     logOffset = carrierLogOffset(lab.settings());
     registry = app.engines();
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     await registry.login('agent1', campaignId);
     await registry.login('agent2', campaignId);
   });

@@ -8,6 +8,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { deleteRedisPrefix } from '../support/redis-keys.js';
 import { startWorker as startChild } from '../support/child-worker.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 const startWorker = async (settings: object): Promise<ChildProcess> =>
   (await startChild('test/support/preview-worker.ts', settings)).child;
@@ -177,6 +178,7 @@ describe('preview offers (real Postgres and Redis)', () => {
     const registry = app.engines();
     try {
       await registry.start(c);
+      await assignAllAgents(t.db, c);
       await registry.login('agent3', c);
       await registry.login('agent1', c);
       const desk = async (u: string) => registry.previewDesk(u);
