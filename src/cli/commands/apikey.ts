@@ -58,7 +58,7 @@ export function registerApiKeyCommand(program: Command, getApp: () => Promise<Ap
     });
   cmd
     .command('revoke')
-    .argument('<name>')
+    .argument('<name>', 'the key’s name, as `apikey list` shows it')
     .description('revoke a key: refused from its next request on')
     .action(async (name: string) => {
       const k = await (await getApp()).accounts.keys.revoke(name, actor());

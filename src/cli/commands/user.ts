@@ -26,9 +26,10 @@ export function registerUserCommand(program: Command, getApp: () => Promise<App>
   const cmd = program.command('user').description('manage the people who sign in (and the agents who dial)');
   cmd
     .command('add')
-    .argument('<username>')
+    .description('create a person who signs in; prints the initial password once')
+    .argument('<username>', 'letters, digits, . _ - (how the audit log names them)')
     .requiredOption('--role <role>', ROLES.join(' | '))
-    .option('--display-name <name>')
+    .option('--display-name <name>', 'the full name shown in the console')
     .option('--locale <locale>', LOCALES.join(' | '), 'en')
     .option('--sip-endpoint <endpoint>', "agents: the softphone's endpoint, e.g. PJSIP/agent1")
     .option('--password-stdin', 'read the password from stdin (default: generate one and print it once)')
@@ -82,7 +83,8 @@ export function registerUserCommand(program: Command, getApp: () => Promise<App>
     });
   cmd
     .command('passwd')
-    .argument('<username>')
+    .description("set a user's password (their sessions end)")
+    .argument('<username>', 'the user')
     .description("set a user's password (their sessions end)")
     .option('--password-stdin', 'read the password from stdin (default: generate one and print it once)')
     .action(async (username: string, o: { passwordStdin?: boolean }) => {
@@ -95,7 +97,7 @@ export function registerUserCommand(program: Command, getApp: () => Promise<App>
   for (const step of ['deactivate', 'reactivate'] as const) {
     cmd
       .command(step)
-      .argument('<username>')
+      .argument('<username>', 'the user')
       .description(
         step === 'deactivate'
           ? 'stop a user signing in (sessions and keys refused at once)'
@@ -108,7 +110,8 @@ export function registerUserCommand(program: Command, getApp: () => Promise<App>
   }
   cmd
     .command('assign')
-    .argument('<username>')
+    .description('assign a user to a campaign (supervisors, team leads, QA and agents see only theirs)')
+    .argument('<username>', 'the user')
     .argument('<campaign>', 'campaign id or code')
     .option('--remove', 'take the user off the campaign instead')
     .description(
