@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { Accounts } from './accounts/accounts.js';
 import { campaignEngineFactory } from './composition/campaign-engines.js';
 import { serviceDependencies } from './composition/dependencies.js';
 import { PbxNodes, type DriverFactory } from './composition/pbx-nodes.js';
@@ -45,6 +46,8 @@ export interface App {
   readonly webhookOutbox: PgWebhookOutbox;
   /** Starts delivering webhooks (the service does; undefined with no endpoints configured). */
   startWebhooks(): Webhooks | undefined;
+  /** People, campaign assignments, sessions and API keys (the HTTP API authenticates against them). */
+  readonly accounts: Accounts;
   /** The campaigns this process runs, and agent actions (built on first use). */
   engines(): EngineRegistry;
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
@@ -85,6 +88,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const campaigns = new PgCampaignCatalog(db);
   const outbox = webhookOutbox(db, config.webhooks);
   let webhooks: Webhooks | undefined;
+  const accounts = new Accounts(db, {
+    idleMs: config.http.sessionIdleMinutes * 60_000,
+    absoluteMs: config.http.sessionHours * 3_600_000,
+    secureCookies: config.http.secureCookies,
+    loginTriesPerMinute: config.http.loginTriesPerMinute,
+  });
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
@@ -139,6 +148,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         outbox,
         logger,
       })),
+    accounts,
     engines,
     dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
     shutdown,

@@ -16,6 +16,7 @@ import { registerSurveyCommand } from './commands/survey.js';
 import { registerLabCommand } from './commands/lab.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
+import { registerUserCommand } from './commands/user.js';
 import { DependencyUnavailableError, EX_UNAVAILABLE } from '../startup/dependencies.js';
 
 /** Exit code for a bad configuration (sysexits EX_CONFIG). */
@@ -57,7 +58,8 @@ export function buildProgram(holder: AppHolder = {}): Command {
   registerSurveyCommand(program, getApp);
   registerRunCommand(program, getApp);
   registerLabCommand(program);
-  registerApiKeyCommand(program, getConfig);
+  registerApiKeyCommand(program, getApp);
+  registerUserCommand(program, getApp);
   return program;
 }
 

@@ -16,6 +16,8 @@ export function labDefaults(): RawConfig {
     timezone: 'America/New_York',
     defaultRegion: 'US',
     recordings: { root: 'recordings' },
+    // The lab serves plain HTTP on loopback: a Secure cookie would never be sent back.
+    http: { host: '127.0.0.1', port: 8080, secureCookies: false },
     pbx: {
       nodes: [
         {

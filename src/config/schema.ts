@@ -106,11 +106,40 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: port.default(8080),
-        /** API keys (YAML list of name, role, agent, sha256); without it every /api call is refused. */
-        apiKeysFile: z.string().optional(),
+        /** Session cookies are `Secure` (HTTPS only). Off only for the lab on plain loopback HTTP. */
+        secureCookies: z.boolean().default(true),
+        /** A signed-in session unused this long ends. */
+        sessionIdleMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
+        /** A session ends this long after sign-in, used or not. */
+        sessionHours: z
+          .number()
+          .min(0.25)
+          .max(24 * 7)
+          .default(12),
+        /** Sign-in tries allowed per username and client address per minute. */
+        loginTriesPerMinute: z.number().int().min(1).max(1000).default(10),
+        /** Gone: API keys live in Postgres (`dialer apikey add`). Named here to say so. */
+        apiKeysFile: z
+          .never({
+            error:
+              'API keys now live in Postgres: remove http.apiKeysFile and create keys with `dialer apikey add` (docs/security.md)',
+          })
+          .optional(),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({
+        host: '127.0.0.1',
+        port: 8080,
+        secureCookies: true,
+        sessionIdleMinutes: 30,
+        sessionHours: 12,
+        loginTriesPerMinute: 10,
+      }),
     pbx: z.object({ nodes: z.array(pbxNodeSchema).min(1, 'configure at least one PBX node') }).strict(),
     trunks: z.array(trunkSchema).min(1, 'configure at least one trunk'),
     callerIds: z.array(z.object({ number: e164, name: callerIdNameSchema.optional() }).strict()).default([]),

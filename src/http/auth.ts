@@ -40,6 +40,11 @@ export function hashKey(key: string): string {
  * A file that cannot be read or is wrong throws ConfigError naming the file, entry and line.
  */
 export function loadApiKeys(path: string): (presented: string) => Principal | undefined {
+  return apiKeyLookup(readKeyFile(path));
+}
+
+/** The entries of a YAML keys file (the old `http.apiKeysFile`; `dialer apikey import` reads it). */
+export function readKeyFile(path: string): KeyEntry[] {
   const file = readYamlFile(path);
   // An empty file is an empty list: every key refused.
   const result = keyFile.safeParse(file.value ?? []);
@@ -47,7 +52,7 @@ export function loadApiKeys(path: string): (presented: string) => Principal | un
     const known = () => ['name', 'role', 'agent', 'campaigns', 'sha256'];
     throw new ConfigError(path, describeIssues(result.error.issues, known, file.lineOf));
   }
-  return apiKeyLookup(result.data);
+  return result.data;
 }
 
 export function apiKeyLookup(entries: KeyEntry[]): (presented: string) => Principal | undefined {

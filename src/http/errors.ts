@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { AgentTransitionError } from '../domain/agent-state.js';
 import { DispositionError } from '../domain/disposition.js';
 import { NotFoundError, PreviewError } from '../engine/errors.js';
+import { AccountError } from '../accounts/errors.js';
 
 export class HttpError extends Error {
   constructor(
@@ -37,6 +38,7 @@ export function describeZod(err: ZodError, part: 'path' | 'query' | 'body' = 'bo
 /** The one place where error classes become HTTP statuses. */
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof HttpError) return void reply.status(err.status).send({ error: err.message });
+  if (err instanceof AccountError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof NotFoundError) return void reply.status(404).send({ error: err.message });
   if (err instanceof DispositionError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof PreviewError)

@@ -98,6 +98,8 @@ export interface Router {
   add(routes: readonly AnyRoute[]): void;
   /** Every route registered so far (the authorisation matrix and the API document read it). */
   readonly routes: readonly AnyRoute[];
+  /** Answers a request no route matched: 405 naming the allowed methods when the path exists, else 404. */
+  notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -141,15 +143,38 @@ export function createRouter(app: FastifyInstance, auth: RouteAuth): Router {
     if (principal?.session && !SAFE_METHODS.has(req.method)) checkCsrf(req, principal.session.csrfToken);
     req.principal = principal;
   });
+  const patterns: { method: Method; re: RegExp }[] = [];
   return {
     routes,
     add(list) {
       for (const r of list) {
         routes.push(r);
+        patterns.push({ method: r.method, re: urlPattern(r.url) });
         app.route(toFastify(r));
       }
     },
+    notFound(req, reply) {
+      const path = normalisedPath(req.url);
+      const allowed: string[] = [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      if (allowed.length > 0) {
+        return reply
+          .status(405)
+          .header('allow', allowed.join(', '))
+          .send({ error: `${req.method} is not allowed on ${path} (allowed: ${allowed.join(', ')})` });
+      }
+      return reply.status(404).send({ error: `no route ${req.method} ${path}` });
+    },
   };
+}
+
+/** A route url (`/api/users/:username`) as a regular expression over concrete paths. */
+function urlPattern(url: string): RegExp {
+  const body = url
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}/?$`);
 }
 
 function toFastify(r: AnyRoute): RouteOptions {

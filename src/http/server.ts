@@ -1,4 +1,7 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import type { Accounts } from '../accounts/accounts.js';
 import type { EngineRegistry } from '../engine/registry.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -13,16 +16,21 @@ import { adminRoutes, registerAdminBodyParsers, type AdminDeps } from './routes/
 import { agentRoutes } from './routes/agents.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { refusalRoutes } from './routes/refusals.js';
+import { sessionRoutes } from './routes/session.js';
 import { systemRoutes } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
 import { registerWebConsole } from './web-console.js';
 
 export interface ServerDeps {
   logger: Logger;
   registry: EngineRegistry;
-  /** The principal of a presented API key (Authorization: Bearer …), if it is valid. */
-  authenticate: (key: string) => Principal | undefined | Promise<Principal | undefined>;
-  /** The campaigns an agent is assigned to (who may act for them); default: none. */
-  agentCampaigns?: (username: string) => Promise<number[]>;
+  /** People, sessions and API keys in Postgres: sign-in, /api/users, /api/keys. */
+  accounts?: Accounts;
+  /**
+   * Without `accounts` (unit-level harnesses): the principal of a presented API key. With
+   * `accounts`, keys are looked up in Postgres and this is not used.
+   */
+  authenticate?: (key: string) => Principal | undefined | Promise<Principal | undefined>;
   /** Every dependency's state, for `GET /ready`. */
   ready: () => Promise<CheckResult[]>;
   metrics?: Metrics;
@@ -34,6 +42,8 @@ export interface ServerDeps {
   routes?: (router: Router) => readonly AnyRoute[];
   /** The built web console to serve (default: dist/web); false serves none. */
   webRoot?: string | false;
+  /** Whether responses say HSTS (behind TLS) [as accounts' secureCookies, else false]. */
+  hsts?: boolean;
 }
 
 const VERSION = (
@@ -44,11 +54,22 @@ const VERSION = (
 export function buildServer(deps: ServerDeps) {
   // As Fastify's base logger type, so route modules take a plain FastifyInstance.
   const logger: FastifyBaseLogger = deps.logger.child({ component: 'http' });
-  const app = Fastify({ loggerInstance: logger });
+  const app = Fastify({ loggerInstance: logger, return503OnClosing: true });
   app.setErrorHandler((err: Error, req, reply) => errorHandler(err, req, reply));
+  void app.register(fastifyCookie);
+  void app.register(fastifyHelmet, helmetOptions(deps.hsts ?? deps.accounts?.options.secureCookies ?? false));
+  // Answers under /api carry personal data or credentials: never stored by a browser or proxy.
+  app.addHook('onSend', async (req, reply) => {
+    if (/^\/api(\/|$)/i.test(req.url) || req.routeOptions.url?.startsWith('/api/')) {
+      reply.header('cache-control', 'no-store');
+    }
+  });
   const router = createRouter(app, routeAuth(deps));
-  if (deps.webRoot !== false) registerWebConsole(app, deps.webRoot);
+  const notFound = router.notFound.bind(router);
+  if (deps.webRoot !== false) registerWebConsole(app, deps.webRoot, notFound);
+  else app.setNotFoundHandler(notFound);
   router.add(systemRoutes(deps));
+  if (deps.accounts) router.add([...sessionRoutes(deps.accounts), ...userRoutes(deps.accounts)]);
   router.add(agentRoutes(deps.registry));
   router.add(campaignRoutes(deps.registry));
   if (deps.refusals) router.add(refusalRoutes(deps.refusals));
@@ -61,13 +82,32 @@ export function buildServer(deps: ServerDeps) {
   return app;
 }
 
+function helmetOptions(hsts: boolean) {
+  return {
+    // The console is one same-origin app: scripts and data from here only; recordings and
+    // waveforms may be blob: URLs. No upgrade-insecure-requests (the lab is plain loopback HTTP).
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'upgrade-insecure-requests': null,
+        'connect-src': ["'self'"],
+        'media-src': ["'self'", 'blob:'],
+        'worker-src': ["'self'", 'blob:'],
+      },
+    },
+    hsts: hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  };
+}
+
 function routeAuth(deps: ServerDeps): RouteAuth {
+  const { accounts } = deps;
   return {
     authenticate: async (req: FastifyRequest) => {
-      const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      return key ? deps.authenticate(key) : undefined;
+      if (accounts) return accounts.authenticate(req);
+      const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      return key ? deps.authenticate?.(key) : undefined;
     },
     campaignId: async (idOrCode) => (await deps.registry.findCampaign(idOrCode))?.id,
-    agentCampaigns: (username) => deps.agentCampaigns?.(username) ?? Promise.resolve([]),
+    agentCampaigns: (username) => accounts?.assignments.campaignsOf(username) ?? Promise.resolve([]),
   };
 }

@@ -26,6 +26,9 @@ const NOT_CONSOLE = /^\/(api|health|metrics)(\/|$|\?)/;
 export function registerWebConsole<L extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
   root = DEFAULT_WEB_ROOT,
+  /** What a request that is not for a console page gets (the API's JSON 404/405). */
+  notFound: (req: FastifyRequest, reply: FastifyReply) => FastifyReply = (req, reply) =>
+    reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }),
 ): void {
   const built = existsSync(join(root, 'index.html'));
   if (built) {
@@ -45,9 +48,7 @@ export function registerWebConsole<L extends FastifyBaseLogger>(
     });
   }
   app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
-    if (!wantsConsolePage(req)) {
-      return reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` });
-    }
+    if (!wantsConsolePage(req)) return notFound(req, reply);
     if (!built) {
       return reply
         .status(503)

@@ -57,18 +57,24 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     expect(r.stderr).not.toMatch(/^\s+at /m);
   }, 90_000);
 
-  it('rejects a bad API keys file at once (exit 78), naming the file, the entry and its line', async () => {
+  it('refuses a config that still names http.apiKeysFile (exit 78), saying where keys live now', async () => {
+    const r = await dialer(['-c', config({ keys: join(dir, 'keys.yaml') }), 'run', '--wait', '30']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/http\.apiKeysFile.*API keys now live in Postgres/);
+    expect(r.stderr).not.toContain('waiting for');
+  }, 90_000);
+
+  it('rejects a bad old keys file on import at once (exit 78), naming the file, the entry and its line', async () => {
     const keys = join(dir, 'keys.yaml');
     writeFileSync(
       keys,
       '- name: ops\n  role: admin\n  sha256: abc\n- name: x\n  role: boss\n  sha256: abc\n',
     );
-    const r = await dialer(['-c', config({ keys }), 'run', '--wait', '30']);
+    const r = await dialer(['-c', config({}), 'apikey', 'import', '--file', keys]);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain(`Configuration error in ${keys}: 3 problems`);
     expect(r.stderr).toMatch(/\[0\]\.sha256 \(line 3\): /);
     expect(r.stderr).toMatch(/\[1\]\.role \(line 5\): /);
-    expect(r.stderr).not.toContain('waiting for');
   }, 90_000);
 });
 

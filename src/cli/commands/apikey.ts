@@ -1,36 +1,101 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { parse, stringify } from 'yaml';
-import type { Config } from '../../config/load.js';
-import { hashKey, ROLES, type Role } from '../../http/auth.js';
+import type { App } from '../../app.js';
+import { createExclusive } from '../../files/private-file.js';
+import { readKeyFile } from '../../http/auth.js';
+import { ROLES, isRole } from '../../http/principal.js';
+import { writeAudit } from '../../store/audit.js';
+import { parseExpiry, printTable } from './cli-format.js';
 
-/** `dialer apikey add`: creates a key, stores only its hash, prints the key once. */
-export function registerApiKeyCommand(program: Command, getConfig: () => Config): void {
-  program
-    .command('apikey')
-    .description('manage HTTP API keys')
+const actor = () => `cli:${userInfo().username}`;
+
+/** `dialer apikey add|list|revoke|import`: API keys for integrations, in Postgres. */
+export function registerApiKeyCommand(program: Command, getApp: () => Promise<App>): void {
+  const cmd = program.command('apikey').description('manage HTTP API keys (stored in Postgres as sha256)');
+  cmd
     .command('add')
-    .description('create an API key (printed once; only its sha256 is stored)')
-    .requiredOption('--name <name>', 'who or what uses the key')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
-    .option('--agent <username>', 'for role agent: the agent this key acts as')
-    .option('--file <path>', 'keys file (default: http.apiKeysFile from the config)')
-    .action((opts: { name: string; role: string; agent?: string; file?: string }) => {
-      if (!(ROLES as readonly string[]).includes(opts.role))
+    .description('create an API key: printed once (or written to a new 0600 file); only its sha256 is stored')
+    .requiredOption('--name <name>', 'who or what uses the key (letters, digits, . _ -)')
+    .option('--role <role>', `one of ${ROLES.join(', ')} (default: the owner's role)`)
+    .option('--owner <username>', 'the person the key acts as (required for agent keys)')
+    .option('--expires <when>', 'an ISO date/time or a duration like 90d or 12h (default: never)')
+    .option('--out <file>', 'write the key to this new file (mode 0600; refuses an existing file or symlink)')
+    .action(async (o: { name: string; role?: string; owner?: string; expires?: string; out?: string }) => {
+      if (o.role !== undefined && !isRole(o.role))
         throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-      if (opts.role === 'agent' && !opts.agent) throw new Error('--agent is required for role agent');
-      const file = opts.file ?? getConfig().http.apiKeysFile;
-      if (!file) throw new Error('no keys file: give --file or set http.apiKeysFile in the config');
-      const entries = existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as unknown[] | null) ?? []) : [];
-      const key = randomBytes(32).toString('base64url');
-      entries.push({
-        name: opts.name,
-        role: opts.role as Role,
-        ...(opts.agent ? { agent: opts.agent } : {}),
-        sha256: hashKey(key),
-      });
-      writeFileSync(file, stringify(entries), { mode: 0o600 });
-      console.log(key);
+      const app = await getApp();
+      const expiresAt = o.expires ? parseExpiry(o.expires, new Date()) : undefined;
+      const fh = o.out ? await createExclusive(o.out, 0o600) : undefined;
+      try {
+        const { key, view } = await app.accounts.keys.add(
+          { name: o.name, role: o.role, owner: o.owner, expiresAt },
+          actor(),
+        );
+        if (fh) {
+          await fh.writeFile(`${key}\n`);
+          console.error(`key "${view.name}" (${view.role}) written to ${o.out} (0600)`);
+        } else console.log(key);
+      } finally {
+        await fh?.close();
+      }
+    });
+  cmd
+    .command('list')
+    .description('every key: name, role, owner, expiry, revocation, last use (never the key)')
+    .action(async () => {
+      const keys = await (await getApp()).accounts.keys.list();
+      printTable(
+        ['name', 'role', 'owner', 'expires', 'revoked', 'last used'],
+        keys.map((k) => [
+          k.name,
+          k.role,
+          k.owner ?? '',
+          k.expiresAt ?? 'never',
+          k.revokedAt ?? '',
+          k.lastUsedAt ?? '',
+        ]),
+      );
+    });
+  cmd
+    .command('revoke')
+    .argument('<name>')
+    .description('revoke a key: refused from its next request on')
+    .action(async (name: string) => {
+      const k = await (await getApp()).accounts.keys.revoke(name, actor());
+      console.log(`revoked "${k.name}" at ${k.revokedAt ?? '?'}`);
+    });
+  cmd
+    .command('import')
+    .description('import an old http.apiKeysFile (YAML: name, role, agent, sha256): the keys keep working')
+    .requiredOption('--file <path>', 'the YAML keys file')
+    .action(async (o: { file: string }) => {
+      const entries = readKeyFile(o.file);
+      const app = await getApp();
+      for (const e of entries) {
+        const owner = e.agent
+          ? await app.db('agents').where({ username: e.agent }).first<{ id: number } | undefined>('id')
+          : undefined;
+        if (e.agent && !owner) throw new Error(`${o.file}: key "${e.name}": no user "${e.agent}"`);
+        await app.db.transaction(async (trx) => {
+          await trx('api_keys')
+            .insert({
+              name: e.name,
+              sha256: e.sha256,
+              role: e.role,
+              owner_id: owner?.id ?? null,
+              created_by: actor(),
+            })
+            .onConflict('name')
+            .ignore();
+          await writeAudit(trx, {
+            actor: actor(),
+            action: 'apikey.import',
+            entity: 'apikey',
+            entityId: e.name,
+            details: { role: e.role, owner: e.agent ?? null, from: o.file },
+          });
+        });
+      }
+      console.log(`imported ${entries.length} keys from ${o.file}`);
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
-import { loadApiKeys, type Principal } from '../../http/auth.js';
 import { adminApi } from '../../composition/admin-api.js';
 import { buildServer } from '../../http/server.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
@@ -25,9 +24,6 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
     .action(async (opts: { wait: number }) => {
       const app = await getApp();
       // Configuration first (exit 78), then dependencies (exit 69), then the service.
-      const keysFile = app.config.http.apiKeysFile;
-      if (!keysFile) app.logger.warn('http.apiKeysFile is not set: every /api request will be refused');
-      const authenticate = keysFile ? loadApiKeys(keysFile) : (): Principal | undefined => undefined;
       const dependencies = app.dependencies();
       await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
       const registry = app.engines();
@@ -36,7 +32,7 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         admin,
         logger: app.logger,
         registry,
-        authenticate,
+        accounts: app.accounts,
         metrics: app.metrics,
         ready: () => checkAll(dependencies),
         refusals: app.refusals,

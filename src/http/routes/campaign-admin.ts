@@ -86,7 +86,9 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
       handler: async ({ principal, body, reply }) => {
         const p = who(principal);
         const c = await domain(() => createCampaign(d.db, body, p.userId, p.actor));
-        if (p.role !== 'admin' && p.userId !== undefined) await d.assignCreator?.(p.userId, c.id);
+        if (p.role !== 'admin' && p.username !== undefined) {
+          await d.assignCreator?.({ username: p.username, actor: p.actor }, c.id);
+        }
         return reply.status(201).send(await summary(d, String(c.id)));
       },
     }),
