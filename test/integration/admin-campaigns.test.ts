@@ -181,7 +181,7 @@ describe('admin API: campaigns, list upload, approval, lifecycle, audit (real Po
       'user:alice campaign.complete',
     ]);
     expect((await api(dave, 'GET', '/api/audit')).status).toBe(403);
-    const reads = await api(alice, 'GET', '/api/audit?action=audit.');
-    expect((reads.json as unknown as { actor: string }[])[0]?.actor).toBe('user:alice');
+    // Campaign rows hold no personal data: reading them writes no audit row of its own.
+    expect(await api(alice, 'GET', '/api/audit?action=audit.')).toMatchObject({ json: [] });
   });
 });

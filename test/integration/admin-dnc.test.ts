@@ -129,4 +129,14 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
       ]),
     );
   });
+
+  it('reading audit rows about DNC numbers is itself audited', async () => {
+    const r = await api(admin, 'GET', '/api/audit?entity=dnc&limit=5');
+    expect((r.json as unknown as { entity: string }[]).every((row) => row.entity === 'dnc')).toBe(true);
+    const [read] = await s.t
+      .db('audit_log')
+      .where({ action: 'audit.query' })
+      .select<{ actor: string; details: { personal: number } }[]>('actor', 'details');
+    expect(read).toMatchObject({ actor: 'user:ada', details: { personal: 5 } });
+  });
 });
