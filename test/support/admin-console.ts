@@ -11,6 +11,7 @@ export interface AdminConsole {
   url: string;
   app: App;
   t: TestDb;
+  server: ReturnType<typeof buildServer>;
   /** A person who signs in with this password. */
   user(username: string, role: Role, password: string): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +41,7 @@ export async function startAdminConsole(name: string): Promise<AdminConsole> {
     url: `http://127.0.0.1:${port}`,
     app,
     t,
+    server,
     async user(username, role, password) {
       await app.accounts.users.create({ username, role, password, locale: 'en' }, 'test:setup');
     },
