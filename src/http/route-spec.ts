@@ -56,6 +56,8 @@ export interface RouteSpec<PS = undefined, QS = undefined, BS = undefined> {
   rawBody?: string[];
   /** Media types `body` may also arrive as besides JSON (e.g. application/yaml). */
   bodyTypes?: string[];
+  /** The JSON answer's schema, for the API document (and the console's generated types). */
+  response?: Schema;
   handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>): unknown;
 }
 
@@ -72,6 +74,7 @@ export interface AnyRoute {
   bodyLimit?: number;
   rawBody?: string[];
   bodyTypes?: string[];
+  response?: Schema;
   handler(ctx: RouteContext<unknown, unknown, unknown>): unknown;
 }
 

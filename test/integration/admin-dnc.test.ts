@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blacklistEntry, bulkAddResult, dncEntry } from '../../src/http/routes/admin-schemas.js';
 import { call, startAdminServer, type AdminServer } from '../support/admin-server.js';
 
 describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
@@ -52,6 +53,7 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
     await api(sup, 'POST', '/api/dnc', { phone: '+13125550100', type: 'all', name: 'Zed' });
     const all = await api(sup, 'GET', '/api/dnc');
     expect(all.headers.get('cache-control')).toBe('no-store');
+    expect(() => dncEntry.strict().array().parse(all.json)).not.toThrow();
     expect((all.json as unknown as { phone: string }[]).map((e) => e.phone)).toEqual([
       '+13125550100',
       '+12125550100',
@@ -88,6 +90,7 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
     const csv = 'phone,type,reason\n+16175550100,care,complaint\nnot-a-number,care,x\n+16175550101,,\n';
     const r = await api(sup, 'POST', '/api/dnc/import?type=survey', csv, 'text/csv');
     expect(r.status).toBe(200);
+    expect(() => bulkAddResult.strict().parse(r.json)).not.toThrow();
     expect(r.json).toMatchObject({ read: 3, added: 2, rejected: 1, rejects: [{ row: 3, field: 'phone' }] });
     const types = await s.t
       .db('dnc_entries')
@@ -112,6 +115,8 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
       reason: 'threatened to sue',
     });
     expect(add.status).toBe(201);
+    const listed = (await api(sup, 'GET', '/api/blacklist')).json;
+    expect(() => blacklistEntry.strict().array().parse(listed)).not.toThrow();
     expect((await api(sup, 'GET', '/api/blacklist')).json).toMatchObject([
       { phone: '+12125550177', reason: 'threatened to sue', addedBy: 'sam' },
     ]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { queryAudit, recordAudit } from '../../store/audit.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { auditRow } from './admin-schemas.js';
 
 const text = (max: number) => z.string().min(1).max(max).optional();
 
@@ -36,6 +37,7 @@ export function auditRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['audit'],
       access: access.roles('admin'),
       query: auditQuery,
+      response: z.array(auditRow),
       handler: async ({ reply, principal, query }) => {
         const rows = await queryAudit(d.db, query);
         const personal = rows.filter((r) => PERSONAL.has(r.entity)).length;
