@@ -59,6 +59,11 @@ export async function seedDemo(
     })
     .returning<{ id: number }[]>('id');
   if (!campaign) throw new Error('campaign insert returned nothing');
+  // Agents log in only to campaigns they are assigned to.
+  await db('campaign_assignments')
+    .insert(agents.map((a) => ({ user_id: a.id, campaign_id: campaign.id, assigned_by: 'demo' })))
+    .onConflict(['user_id', 'campaign_id'])
+    .ignore();
   const rows: NewLead[] = [];
   for (let i = 0; i < options.leads; i++) {
     const pick = pickBehaviour(random());

@@ -14,3 +14,14 @@ export class PreviewError extends Error {
     super(message);
   }
 }
+
+/** An agent's login refused by the rules (deactivated, not assigned, a draft, another campaign). */
+export class AgentLoginError extends Error {
+  override readonly name = 'AgentLoginError';
+  constructor(
+    message: string,
+    readonly status: 403 | 409,
+  ) {
+    super(message);
+  }
+}

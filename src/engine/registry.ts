@@ -4,7 +4,8 @@ import type { CampaignCatalog } from '../ports/campaigns.js';
 import type { CampaignDiagnosis, CampaignDoctor, EngineFacts } from '../ports/diagnosis.js';
 import type { DispositionLog } from '../ports/dispositions.js';
 import type { CampaignEngine } from './campaign-engine.js';
-import { NotFoundError, PreviewError } from './errors.js';
+import { agentLoginRefusal } from '../domain/accounts/agent-login.js';
+import { AgentLoginError, NotFoundError, PreviewError } from './errors.js';
 import type { PreviewDesk } from './preview-desk.js';
 
 export { NotFoundError } from './errors.js';
@@ -55,12 +56,35 @@ export class EngineRegistry {
     return this.engines.get(campaignId);
   }
 
-  async login(username: string, campaignId: number): Promise<void> {
+  /**
+   * Logs an agent in to a campaign (by id or code), by the rules of `agentLoginRefusal`: an
+   * active agent, assigned to it, a campaign that dials, one campaign at a time. Returns the
+   * campaign's id.
+   */
+  async login(username: string, campaignRef: number | string): Promise<number> {
     const agent = await this.agent(username);
+    const campaign = await this.deps.campaigns.find(campaignRef);
+    if (!campaign) throw new NotFoundError(`campaign ${campaignRef} does not exist`);
+    const currentId = this.agentCampaign.get(username);
+    const current = currentId === undefined ? undefined : await this.deps.campaigns.find(currentId);
+    const refusal = agentLoginRefusal({ agent, campaign, current });
+    if (refusal) throw new AgentLoginError(refusal.error, refusal.status);
     if (!agent.sip_endpoint) throw new NotFoundError(`agent ${username} has no SIP endpoint`);
-    const engine = await this.start(campaignId);
-    await engine.agents.login({ id: agent.id, username, endpoint: agent.sip_endpoint });
-    this.agentCampaign.set(username, campaignId);
+    const engine = await this.start(campaign.id);
+    // Claimed before the phone rings, so a second login elsewhere meanwhile is refused.
+    this.agentCampaign.set(username, campaign.id);
+    try {
+      await engine.agents.login({ id: agent.id, username, endpoint: agent.sip_endpoint });
+    } catch (err) {
+      if (currentId === undefined) this.agentCampaign.delete(username);
+      throw err;
+    }
+    return campaign.id;
+  }
+
+  /** The campaign an agent is logged in to in this process, if any. */
+  campaignOf(username: string): number | undefined {
+    return this.agentCampaign.get(username);
   }
 
   async pause(username: string, code: string): Promise<void> {
@@ -75,16 +99,31 @@ export class EngineRegistry {
     await engine.agents.resume(agent.id);
   }
 
-  async logout(username: string): Promise<void> {
-    const { engine, agent } = await this.session(username);
-    if (engine.preview) await engine.preview.logout(agent.id);
-    else await engine.agents.logout(agent.id);
-    this.agentCampaign.delete(username);
+  /** Logs an agent out; always succeeds (an agent who is not logged in here is already out). */
+  async logout(username: string): Promise<{ campaignId: number | undefined }> {
+    const campaignId = this.agentCampaign.get(username);
+    const engine = campaignId === undefined ? undefined : this.engines.get(campaignId);
+    try {
+      if (!engine) return { campaignId };
+      const agent = await this.agent(username);
+      if (engine.preview) await engine.preview.logout(agent.id);
+      else await engine.agents.logout(agent.id);
+      return { campaignId };
+    } finally {
+      this.agentCampaign.delete(username);
+    }
   }
 
-  async dispose(username: string, callId: string, body: unknown): Promise<{ id: number }> {
+  /** Saves a disposition of the agent's call; `actor` is who submitted it (default: the agent). */
+  async dispose(
+    username: string,
+    callId: string,
+    body: unknown,
+    actor = `user:${username}`,
+  ): Promise<{ id: number }> {
     const agent = await this.agent(username);
-    const result = await this.deps.dispositions.submit(callId, agent.id, body, new Date(this.deps.now()));
+    const now = new Date(this.deps.now());
+    const result = await this.deps.dispositions.submit(callId, agent.id, body, now, actor);
     const campaignId = this.agentCampaign.get(username);
     if (campaignId !== undefined) this.engines.get(campaignId)?.agents.disposed(agent.id);
     return result;

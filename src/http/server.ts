@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js';
 import type { RefusalHistory } from '../ports/refusals.js';
 import type { CheckResult } from '../startup/dependencies.js';
 import { readFileSync } from 'node:fs';
+import { writeAudit } from '../store/audit.js';
 import { errorHandler } from './errors.js';
 import { openApiRoute } from './openapi.js';
 import type { Principal } from './principal.js';
@@ -70,7 +71,10 @@ export function buildServer(deps: ServerDeps) {
   else app.setNotFoundHandler(notFound);
   router.add(systemRoutes(deps));
   if (deps.accounts) router.add([...sessionRoutes(deps.accounts), ...userRoutes(deps.accounts)]);
-  router.add(agentRoutes(deps.registry));
+  const { accounts } = deps;
+  router.add(
+    agentRoutes(deps.registry, accounts ? (e) => writeAudit(accounts.db, e) : () => Promise.resolve()),
+  );
   router.add(campaignRoutes(deps.registry));
   if (deps.refusals) router.add(refusalRoutes(deps.refusals));
   if (deps.admin) {

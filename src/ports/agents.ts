@@ -19,6 +19,10 @@ export interface AgentAccount {
   id: number;
   username: string;
   sip_endpoint: string | null;
+  active: boolean;
+  role: string;
+  /** The campaigns the agent is assigned to (the only ones they may log in to). */
+  campaigns: number[];
 }
 
 /** The agents' accounts (store/repositories/agents.ts). */

@@ -4,5 +4,6 @@
  * attempt ledger), and an audit record (store/dispositions.ts). Throws DispositionError.
  */
 export interface DispositionLog {
-  submit(callId: string, agentId: number, raw: unknown, now: Date): Promise<{ id: number }>;
+  /** `actor`: who submitted it (`user:alice`, `key:crm`; a supervisor acting for the agent). */
+  submit(callId: string, agentId: number, raw: unknown, now: Date, actor?: string): Promise<{ id: number }>;
 }

@@ -32,7 +32,13 @@ export class PgDispositionLog implements DispositionLog {
     private readonly outbox?: PgWebhookOutbox,
   ) {}
 
-  async submit(callId: string, agentId: number, raw: unknown, now: Date): Promise<{ id: number }> {
+  async submit(
+    callId: string,
+    agentId: number,
+    raw: unknown,
+    now: Date,
+    actor = `agent:${agentId}`,
+  ): Promise<{ id: number }> {
     const d = parseDisposition(raw);
     return this.db.transaction(async (trx) => {
       const call = await callContext(trx, callId);
@@ -59,11 +65,12 @@ export class PgDispositionLog implements DispositionLog {
       const ref = { campaignId: call.campaign_id, leadId: call.lead_id };
       await applyDisposition(trx, ref, d, agentId, now, rulesOf(call).secondConfirmation);
       await trx('audit_log').insert({
-        actor: `agent:${agentId}`,
+        actor,
         action: 'disposition',
         entity: 'call',
         entity_id: callId,
-        details: { code: d.code, dnc: d.dncRequested, callbackAt: d.callbackAt ?? null },
+        // `dnc`: whether this disposition put the number on the do-not-call list (by flag or code).
+        details: { code: d.code, dnc, agentId, callbackAt: d.callbackAt ?? null },
       });
       if (this.outbox?.wants('disposition-saved')) {
         await this.outbox.record('disposition-saved', await savedEvent(trx, row.id, call, d, dnc, now), {

@@ -7,6 +7,7 @@ import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 const AGENTS = 3;
 const DIAL_SECONDS = 40;
@@ -73,6 +74,7 @@ describe('engine, predictive from a warm start, on the lab', () => {
     offset = carrierLogOffset(labSettings());
     registry = app.engines();
     const engine = await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     await Promise.all(Array.from({ length: AGENTS }, (_, i) => registry.login(`agent${i + 7}`, campaignId)));
     const until = Date.now() + DIAL_SECONDS * 1000;
     while (Date.now() < until) {

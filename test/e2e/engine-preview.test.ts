@@ -11,6 +11,7 @@ import { sha256File } from '../../src/recordings/archiver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 type OfferReply = { offer: OfferView | null; agentState: string };
 
@@ -160,6 +161,7 @@ describe('engine, preview, on the lab', () => {
   });
 
   it('offer, skip with a reason, next offer, dial, bridged and recorded, disposition saved', async () => {
+    await assignAllAgents(t.db, campaignId);
     const login = await api('POST', '/api/agents/agent11/login', { campaignId });
     expect(login.statusCode, login.body).toBe(200);
 

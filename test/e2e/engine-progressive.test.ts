@@ -11,6 +11,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, labSettings, numbersInvitedAtCarrier } from '../support/lab.js';
 import { peakToneShare, wavPcm } from '../support/tones.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 const ZONES = [
   'Pacific/Honolulu',
@@ -131,6 +132,7 @@ describe('engine, progressive, on the lab', () => {
     logOffset = carrierLogOffset(lab);
     registry = app.engines();
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     await registry.login('agent1', campaignId);
     await registry.login('agent2', campaignId);
   });

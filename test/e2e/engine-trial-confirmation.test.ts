@@ -6,6 +6,7 @@ import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../support/lab.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 interface CallRow {
   id: string;
@@ -114,6 +115,7 @@ describe('engine, second confirmation of a trial sale, on the lab', () => {
     logOffset = carrierLogOffset(labSettings());
     registry = app.engines();
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     await registry.login('agent5', campaignId);
     await registry.login('agent6', campaignId);
   });

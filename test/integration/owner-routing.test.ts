@@ -5,6 +5,7 @@ import { labNumber } from '../../src/lab/number-plan.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 /**
  * Owned leads in the automatic modes (real Postgres and Redis, fake PBX): a confidential lead
@@ -74,6 +75,7 @@ describe.each(['progressive', 'predictive'] as const)('owner routing, %s', (mode
     await add('anyone', labNumber(9, 3, 4, 301));
     registry = app.engines();
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     await registry.login('agent1', campaignId);
     await registry.login('agent2', campaignId);
     // Until the three leads an agent here may take are finished.

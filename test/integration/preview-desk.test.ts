@@ -95,7 +95,8 @@ describe('preview desk (real Postgres and Redis)', () => {
         .pluck('call_id');
       expect(reserved).toEqual([offer?.callId]);
     } finally {
-      await h.logout('agent1');
+      const out = await h.logout('agent1');
+      expect(out.statusCode, out.body).toBe(200);
     }
     // Logging out gave the lead back: still a callback, the attempt not counted.
     expect(await h.lead(id ?? 0)).toMatchObject({ status: 'callback', attempts: 1 });
@@ -202,12 +203,16 @@ describe('preview desk (real Postgres and Redis)', () => {
     await h.t
       .db('campaigns')
       .insert({ id, code: `prog-${id}`, name: 'P', status: 'active', purpose: 'care' });
+    await h.app.accounts.assignments.assign('agent3', String(id), 'test');
     await h.login('agent3', id);
     try {
       const p = await h.api('agent3', 'GET', '/api/agents/agent3/offer');
       expect(p.statusCode).toBe(409);
       expect(p.json<{ error: string }>().error).toMatch(/not a preview campaign/);
-      expect((await h.api('agent3', 'GET', '/api/agents/agent3/offer?wait=99')).statusCode).toBe(400);
+      const tooLong = await h.api('agent3', 'GET', '/api/agents/agent3/offer?wait=99');
+      expect(tooLong.statusCode).toBe(400);
+      // The error names the query, not "(body)".
+      expect(tooLong.json<{ error: string }>().error).toMatch(/^wait \(query\): /);
     } finally {
       await h.logout('agent3');
     }

@@ -7,6 +7,7 @@ import { PgOfferStore } from '../../src/store/preview-offers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { engineTestApp } from '../support/engine-app.js';
 import { startWorker as startChild } from '../support/child-worker.js';
+import { assignAllAgents } from '../support/accounts.js';
 
 const startWorker = (settings: object): Promise<ChildProcess> =>
   startChild('test/support/preview-worker.ts', settings);
@@ -176,6 +177,7 @@ describe('preview offers (real Postgres and Redis)', () => {
     const registry = app.engines();
     try {
       await registry.start(c);
+      await assignAllAgents(t.db, c);
       await registry.login('agent3', c);
       await registry.login('agent1', c);
       const desk = async (u: string) => registry.previewDesk(u);

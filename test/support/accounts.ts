@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../../src/accounts/accounts.js';
 import type { Role } from '../../src/http/principal.js';
@@ -43,4 +44,13 @@ export async function signIn(
   const cookie = (first ?? '').split(';')[0] ?? '';
   const csrf = r.json<{ csrfToken: string }>().csrfToken;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+/** Assigns every agent (role agent) to the campaign: agents log in only to their campaigns. */
+export async function assignAllAgents(db: Knex, campaignId: number): Promise<void> {
+  await db.raw(
+    `insert into campaign_assignments (user_id, campaign_id, assigned_by)
+     select id, ?, 'test' from agents where role = 'agent' on conflict do nothing`,
+    [campaignId],
+  );
 }

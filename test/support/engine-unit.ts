@@ -83,7 +83,18 @@ export async function engineUnit(c: UnitCampaign) {
     agents: {
       byUsername: (u) => {
         const n = /^agent(\d+)$/.exec(u)?.[1];
-        return Promise.resolve(n ? { id: Number(n), username: u, sip_endpoint: `agent/${n}` } : undefined);
+        return Promise.resolve(
+          n
+            ? {
+                id: Number(n),
+                username: u,
+                sip_endpoint: `agent/${n}`,
+                active: true,
+                role: 'agent',
+                campaigns: [CAMPAIGN_ID],
+              }
+            : undefined,
+        );
       },
     },
     dispositions,

@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
 import type { OfferView } from '../../src/domain/preview/offer.js';
-import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { labNumber } from '../../src/lab/number-plan.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
@@ -24,29 +23,24 @@ export async function startPreviewHarness(name: string) {
   const app = made.app;
   const pbx = await made.pbx();
   const agentIds: Record<string, number> = {};
-  const keys: Record<string, string> = { sup: 'k-sup' };
+  const keys: Record<string, string> = {};
   for (const i of [1, 2, 3]) {
     const [row] = await t
       .db('agents')
       .insert({ username: `agent${i}`, display_name: `A${i}`, sip_endpoint: `agent/${i}` })
       .returning<{ id: number }[]>('id');
     agentIds[`agent${i}`] = row?.id ?? 0;
-    keys[`agent${i}`] = `k-agent-${i}`;
+    keys[`agent${i}`] = (await app.accounts.keys.add({ name: `a${i}`, owner: `agent${i}` }, 'test')).key;
   }
+  await app.accounts.users.create({ username: 'sup', role: 'supervisor' }, 'test');
+  keys['sup'] = (await app.accounts.keys.add({ name: 's', owner: 'sup' }, 'test')).key;
   const registry = app.engines();
   const server = buildServer({
     logger: app.logger,
     registry,
-    authenticate: apiKeyLookup([
-      ...[1, 2, 3].map((i) => ({
-        name: `a${i}`,
-        role: 'agent' as const,
-        agent: `agent${i}`,
-        sha256: hashKey(`k-agent-${i}`),
-      })),
-      { name: 's', role: 'supervisor', sha256: hashKey('k-sup') },
-    ]),
+    accounts: app.accounts,
     ready: () => Promise.resolve([]),
+    webRoot: false,
   });
 
   const api = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
@@ -85,6 +79,9 @@ export async function startPreviewHarness(name: string) {
           window: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
         },
       });
+      // The agents and the supervisor work it (agents log in only to their campaigns).
+      for (const u of ['agent1', 'agent2', 'agent3', 'sup'])
+        await app.accounts.assignments.assign(u, String(id), 'test');
       return id;
     },
     /** Leads in this order (ids ascending), with distinct lab numbers unless given. */

@@ -5,6 +5,7 @@
  * in DIALER_WORKER (name, database URL, Redis prefix, campaign, agent usernames).
  */
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
+import { assignAllAgents } from './accounts.js';
 import { engineTestApp } from './engine-app.js';
 
 interface WorkerSettings {
@@ -22,6 +23,7 @@ const { app } = engineTestApp({ url: w.dbUrl }, w.name, {
 });
 const registry = app.engines();
 await registry.start(w.campaignId);
+await assignAllAgents(app.db, w.campaignId);
 for (const a of w.agents) await registry.login(a, w.campaignId);
 for (;;) {
   const row = await app

@@ -1,6 +1,41 @@
 import { z } from 'zod';
 import type { EngineRegistry } from '../../engine/registry.js';
+import type { AuditEntry } from '../../store/audit.js';
+import { HttpError } from '../errors.js';
+import type { Principal } from '../principal.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
+import { campaignRef } from './campaigns.js';
+
+/** Writes an audit row (the server passes Postgres' when it has accounts). */
+export type Audit = (entry: AuditEntry) => Promise<void>;
+
+/** An agent action's audit row: the actor is who asked (a supervisor acting for the agent, too). */
+function agentAudit(
+  audit: Audit,
+  p: Principal | undefined,
+  username: string,
+  action: string,
+  details: object,
+) {
+  return audit({
+    actor: p?.actor ?? 'anonymous',
+    action: `agent.${action}`,
+    entity: 'agent',
+    entityId: username,
+    details: { ...details, ...(p?.username === username ? {} : { onBehalfOf: username }) },
+  });
+}
+
+/** `{campaignId}` or `{campaign}`: a campaign's id or code. */
+const loginBody = z
+  .object({
+    campaignId: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), campaignRef]).optional(),
+    campaign: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), campaignRef]).optional(),
+  })
+  .strict()
+  .refine((b) => (b.campaignId === undefined) !== (b.campaign === undefined), {
+    message: 'give campaignId or campaign (an id or code), one of them',
+  });
 
 export const usernameSchema = z
   .string()
@@ -18,7 +53,7 @@ const offerQuery = z
 const agentRule = access.agent('username', 'supervisor', 'teamlead', 'admin');
 
 /** The agent desk: login to a campaign, pause, resume, logout, dispositions, the preview offer. */
-export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
+export function agentRoutes(registry: EngineRegistry, audit: Audit): AnyRoute[] {
   return [
     route({
       method: 'POST',
@@ -26,10 +61,13 @@ export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
       summary: 'Log an agent in to a campaign (by id or code)',
       access: agentRule,
       params: agentParams,
-      body: z.object({ campaignId: z.number().int().positive() }).strict(),
-      handler: async ({ params, body }) => {
-        await registry.login(params.username, body.campaignId);
-        return { state: 'ready' };
+      body: loginBody,
+      handler: async ({ params, body, principal }) => {
+        const ref = body.campaignId ?? body.campaign;
+        if (ref === undefined) throw new HttpError(400, 'campaignId: required');
+        const campaignId = await registry.login(params.username, ref);
+        await agentAudit(audit, principal, params.username, 'login', { campaignId });
+        return { state: 'ready', campaignId };
       },
     }),
     route({
@@ -39,8 +77,10 @@ export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
       access: agentRule,
       params: agentParams,
       body: z.object({ code: z.string().min(1).max(40) }).strict(),
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, principal }) => {
         await registry.pause(params.username, body.code);
+        const campaignId = registry.campaignOf(params.username);
+        await agentAudit(audit, principal, params.username, 'pause', { code: body.code, campaignId });
         return { state: 'paused', code: body.code };
       },
     }),
@@ -50,8 +90,10 @@ export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
       summary: 'Make a paused agent ready again',
       access: agentRule,
       params: agentParams,
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         await registry.resume(params.username);
+        const campaignId = registry.campaignOf(params.username);
+        await agentAudit(audit, principal, params.username, 'resume', { campaignId });
         return { state: 'ready' };
       },
     }),
@@ -61,8 +103,9 @@ export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
       summary: 'Log an agent out of their campaign',
       access: agentRule,
       params: agentParams,
-      handler: async ({ params }) => {
-        await registry.logout(params.username);
+      handler: async ({ params, principal }) => {
+        const { campaignId } = await registry.logout(params.username);
+        await agentAudit(audit, principal, params.username, 'logout', { campaignId: campaignId ?? null });
         return { state: 'logged-out' };
       },
     }),
@@ -72,8 +115,8 @@ export function agentRoutes(registry: EngineRegistry): AnyRoute[] {
       summary: "Save the disposition of an agent's call",
       access: agentRule,
       params: callParams,
-      handler: async ({ params, req, reply }) => {
-        const result = await registry.dispose(params.username, params.callId, req.body);
+      handler: async ({ params, req, reply, principal }) => {
+        const result = await registry.dispose(params.username, params.callId, req.body, principal?.actor);
         return reply.status(201).send(result);
       },
     }),

@@ -8,13 +8,29 @@ export interface AgentRow {
   display_name: string;
   role: string;
   sip_endpoint: string | null;
+  active: boolean;
+  campaigns: number[];
 }
 
 export class AgentRepository implements AgentStateSink, AgentDirectory {
   constructor(private readonly db: Knex) {}
 
   async byUsername(username: string): Promise<AgentRow | undefined> {
-    return this.db('agents').where({ username }).first<AgentRow | undefined>();
+    const row = await this.db('agents as u')
+      .where('u.username', username)
+      .select(
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.sip_endpoint',
+        'u.active',
+        this.db.raw(
+          `(select coalesce(array_agg(campaign_id), '{}') from campaign_assignments a where a.user_id = u.id) as campaigns`,
+        ),
+      )
+      .first<(Omit<AgentRow, 'campaigns'> & { campaigns: (string | number)[] }) | undefined>();
+    return row ? { ...row, campaigns: row.campaigns.map(Number) } : undefined;
   }
 
   /** Creates the agent if missing (demo and lab setup); returns the row either way. */

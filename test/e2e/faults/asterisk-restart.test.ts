@@ -11,6 +11,7 @@ import { engineTestApp } from '../../support/engine-app.js';
 import { disposeTakenCalls } from '../../support/fault-desk.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, labSettings } from '../../support/lab.js';
+import { assignAllAgents } from '../../support/accounts.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +85,7 @@ describe.skipIf(!allowed)('fault: Asterisk restart mid-campaign (DIALER_LAB_ALLO
   }
 
   /** Logs an agent in, retrying while Asterisk finishes loading after the restart. */
-  async function loginAgain(username: string): Promise<void> {
+  async function loginAgain(username: string): Promise<number> {
     for (let i = 0; ; i++) {
       try {
         return await registry.login(username, campaignId);
@@ -103,6 +104,7 @@ describe.skipIf(!allowed)('fault: Asterisk restart mid-campaign (DIALER_LAB_ALLO
   it('reconnects, finishes the cut calls once, dials again; every invariant holds', async () => {
     const offset = carrierLogOffset(lab);
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     for (const a of agents) await registry.login(a, campaignId);
     // Restart while an agent is talking to a customer, after some calls completed.
     await expect

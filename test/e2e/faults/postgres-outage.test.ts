@@ -9,6 +9,7 @@ import { disposeTakenCalls } from '../../support/fault-desk.js';
 import { checkInvariants } from '../../support/invariants.js';
 import { carrierLogOffset, dialogsAtCarrier, labSettings } from '../../support/lab.js';
 import { CuttableProxy } from '../../support/tcp-proxy.js';
+import { assignAllAgents } from '../../support/accounts.js';
 
 const OUTAGE_MS = 30_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +78,7 @@ describe('fault: Postgres unavailable for 30 s mid-campaign', () => {
   it('live calls go on, their ends are kept, the gate fails closed, dialling resumes', async () => {
     const offset = carrierLogOffset(lab);
     await registry.start(campaignId);
+    await assignAllAgents(t.db, campaignId);
     for (const a of agents) await registry.login(a, campaignId);
     const bridged = () =>
       t

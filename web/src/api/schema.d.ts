@@ -1020,7 +1020,8 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          campaignId: number;
+          campaign?: number | string;
+          campaignId?: number | string;
         };
       };
     };
