@@ -98,6 +98,10 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
       .orderBy('phone_e164')
       .pluck('type');
     expect(types).toEqual(['care', 'survey']);
+    const listed = (await api(sup, 'GET', '/api/dnc?phone=1617')).json as unknown as {
+      addedBy: string | null;
+    }[];
+    expect(listed.map((e) => e.addedBy)).toEqual(['sam', 'sam']);
   });
 
   it('removes a number (admins only), each removal audited with its actor', async () => {

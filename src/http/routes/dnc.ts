@@ -145,14 +145,20 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
         if (typeof req.body !== 'object' || req.body === null || !('pipe' in req.body)) {
           throw new HttpError(415, "send the file's bytes as text/csv or application/octet-stream");
         }
-        return bulkAdd(d, req.body as Readable, who(principal).actor, query.type);
+        const p = who(principal);
+        return bulkAdd(d, req.body as Readable, { actor: p.actor, addedBy: p.userId }, query.type);
       },
     }),
   ];
 }
 
 /** The upload goes to a private temporary file (0600 in a 0700 directory), is imported, then removed. */
-async function bulkAdd(d: AdminDeps, body: Readable, actor: string, defaultType: string) {
+async function bulkAdd(
+  d: AdminDeps,
+  body: Readable,
+  by: { actor: string; addedBy?: number },
+  defaultType: string,
+) {
   const dir = await mkdtemp(join(tmpdir(), 'dialer-dnc-'));
   try {
     const file = join(dir, 'dnc.csv');
@@ -165,7 +171,7 @@ async function bulkAdd(d: AdminDeps, body: Readable, actor: string, defaultType:
     await pipeline(body, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
     const s = await importDncCsv(d.db, file, {
       defaultRegion: d.defaultRegion,
-      actor,
+      ...by,
       defaultType,
       outbox: d.outbox,
     });
