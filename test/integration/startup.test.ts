@@ -21,7 +21,7 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     await t?.drop();
   });
 
-  const config = (over: { db?: string; redis?: string; keys?: string }) => {
+  const config = (over: { db?: string; redis?: string; keys?: string; ariPassword?: string }) => {
     const file = join(dir, `c-${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(
       file,
@@ -32,7 +32,7 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
         `http: { host: 127.0.0.1, port: 1${over.keys ? `, apiKeysFile: '${over.keys}'` : ''} }`,
         'pbx:',
         '  nodes:',
-        '    - { name: lab, driver: ari, ari: { url: "http://127.0.0.1:2", username: u, password: p } }',
+        `    - { name: lab, driver: ari, ari: { url: "http://127.0.0.1:2", username: u, password: ${over.ariPassword ?? 'p'} } }`,
         'trunks: [{ name: t, node: lab, dial: "PJSIP/{number}@x", maxChannels: 1, cps: 1 }]',
       ].join('\n'),
     );
@@ -61,6 +61,13 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     const r = await dialer(['-c', config({ keys: join(dir, 'keys.yaml') }), 'run', '--wait', '30']);
     expect(r.code).toBe(78);
     expect(r.stderr).toMatch(/http\.apiKeysFile.*API keys now live in Postgres/);
+    expect(r.stderr).not.toContain('waiting for');
+  }, 90_000);
+
+  it('refuses to start with an example PBX secret outside the lab (exit 78), before waiting', async () => {
+    const r = await dialer(['-c', config({ ariPassword: 'CHANGE_ME' }), 'run', '--wait', '30']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/pbx\.nodes\[0\]\.ari\.password: an example value/);
     expect(r.stderr).not.toContain('waiting for');
   }, 90_000);
 

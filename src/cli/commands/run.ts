@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import { adminApi } from '../../composition/admin-api.js';
+import { ConfigError } from '../../config/errors.js';
+import { unsafeForProduction } from '../../config/example-secrets.js';
 import { buildServer } from '../../http/server.js';
 import { checkAll, waitForDependencies } from '../../startup/dependencies.js';
 import { scheduleRefusalRetention } from '../../store/gate-refusals.js';
@@ -24,6 +26,8 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
     .action(async (opts: { wait: number }) => {
       const app = await getApp();
       // Configuration first (exit 78), then dependencies (exit 69), then the service.
+      const unsafe = unsafeForProduction(app.config);
+      if (unsafe.length > 0) throw new ConfigError(app.config.source, unsafe);
       const dependencies = app.dependencies();
       await waitForDependencies(dependencies, { waitMs: opts.wait * 1000, say: (l) => console.error(l) });
       const registry = app.engines();
