@@ -38,7 +38,11 @@ export class Accounts {
     this.assignments = new AssignmentStore(db);
     this.sessions = new SessionStore(db, options);
     this.keys = new ApiKeyStore(db);
-    this.limiter = new LoginLimiter({ max: options.loginTriesPerMinute, windowMs: 60_000 });
+    this.limiter = new LoginLimiter({
+      max: options.loginTriesPerMinute,
+      perAddress: options.loginTriesPerMinute * 10,
+      windowMs: 60_000,
+    });
   }
 
   /**

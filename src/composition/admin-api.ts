@@ -47,6 +47,9 @@ export function adminApi(
     uploads,
     hub,
     outbox: app.webhookOutbox,
+    // A supervisor who creates a campaign is assigned to it, so they can open it.
+    assignCreator: (creator, campaignId) =>
+      app.accounts.assignments.assign(creator.username, String(campaignId), creator.actor),
     ...extra,
     close: () => uploads.close(),
   };

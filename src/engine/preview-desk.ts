@@ -121,6 +121,7 @@ export class PreviewDesk {
   skip(
     agentId: number,
     body: unknown,
+    actor?: string,
   ): Promise<{ offerId: number; callId: string; reason: string; nextAttemptAt: string | null }> {
     const parsed = parseSkip(body);
     if (!parsed.ok) return Promise.reject(new PreviewError(parsed.message, 400));
@@ -129,7 +130,7 @@ export class PreviewDesk {
       const offer = this.heldOffer(agentId, request.offerId);
       const at = new Date(this.now());
       const step = leadAfterSkip(request.reason, at, this.settings.previewSkipRetryMinutes);
-      const done = await this.deps.store.skip(offer, request, step, at);
+      const done = await this.deps.store.skip(offer, request, step, at, actor);
       this.forget(agentId, offer);
       if (!done) throw new PreviewError(`offerId: offer ${offer.id} is no longer open`, 409);
       this.log.info({ callId: offer.callId, reason: request.reason }, 'offer skipped');

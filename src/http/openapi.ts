@@ -5,9 +5,9 @@ import type { AnyRoute } from './route-spec.js';
 type Json = Record<string, unknown>;
 
 /** zod → JSON Schema (draft 2020-12, which OpenAPI 3.1 uses), as a client sends it. */
-function jsonSchema(schema: z.ZodType): Json {
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
   const out = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     override: (ctx) => {
       if (ctx.zodSchema._zod.def.type === 'date')
@@ -84,7 +84,12 @@ function operation(r: AnyRoute): Json {
     ...(body ? { requestBody: body } : {}),
     ...(secured ? {} : { security: [] }),
     responses: {
-      '200': { description: 'OK (201 for a creation, 202 for a started import)' },
+      '200': {
+        description: 'OK (201 for a creation, 202 for a started import)',
+        ...(r.response
+          ? { content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
+          : {}),
+      },
       ...(params.length > 0 || body
         ? { '400': errorResponse('A parameter or the body is invalid (the message names the field)') }
         : {}),

@@ -56,6 +56,8 @@ export interface RouteSpec<PS = undefined, QS = undefined, BS = undefined> {
   rawBody?: string[];
   /** Media types `body` may also arrive as besides JSON (e.g. application/yaml). */
   bodyTypes?: string[];
+  /** The JSON answer's schema, for the API document (and the console's generated types). */
+  response?: Schema;
   handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>): unknown;
 }
 
@@ -72,6 +74,7 @@ export interface AnyRoute {
   bodyLimit?: number;
   rawBody?: string[];
   bodyTypes?: string[];
+  response?: Schema;
   handler(ctx: RouteContext<unknown, unknown, unknown>): unknown;
 }
 
@@ -135,11 +138,15 @@ export function createRouter(app: FastifyInstance, auth: RouteAuth): Router {
     if (rule.kind === 'public') return;
     const principal = await auth.authenticate(req);
     if (!principal) throw new HttpError(401, 'sign in or send an API key (Authorization: Bearer …)');
-    // Bad path parameters are a 400 for everyone signed in, before the rule looks them up.
-    req.params = parsePart('path', spec.params, req.params);
+    // A rule that looks up its path parameter (campaign, agent) needs it valid first: a bad one
+    // is a 400 for everyone signed in. Other rules judge the caller first, so a caller the rule
+    // refuses gets 403 whatever the path says.
+    const looksUp = rule.kind === 'campaign' || rule.kind === 'agent';
+    if (looksUp) req.params = parsePart('path', spec.params, req.params);
     const param = paramOf(req, rule);
     const decision = decide(rule, principal, param, principal ? await factsFor(rule, param, auth) : {});
     if (!decision.allow) throw new HttpError(decision.status, decision.error);
+    if (!looksUp) req.params = parsePart('path', spec.params, req.params);
     if (principal?.session && !SAFE_METHODS.has(req.method)) checkCsrf(req, principal.session.csrfToken);
     req.principal = principal;
   });

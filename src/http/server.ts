@@ -70,7 +70,11 @@ export function buildServer(deps: ServerDeps) {
   if (deps.webRoot !== false) registerWebConsole(app, deps.webRoot, notFound);
   else app.setNotFoundHandler(notFound);
   router.add(systemRoutes(deps));
-  if (deps.accounts) router.add([...sessionRoutes(deps.accounts), ...userRoutes(deps.accounts)]);
+  if (deps.accounts) {
+    // A deactivated agent logged in on this process is logged out of their campaign at once.
+    const loggedOut = (username: string) => deps.registry.logout(username);
+    router.add([...sessionRoutes(deps.accounts), ...userRoutes(deps.accounts, loggedOut)]);
+  }
   const { accounts } = deps;
   router.add(
     agentRoutes(deps.registry, accounts ? (e) => writeAudit(accounts.db, e) : () => Promise.resolve()),

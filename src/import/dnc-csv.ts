@@ -36,6 +36,8 @@ type Row = Record<string, string>;
 type Options = {
   defaultRegion: string;
   actor: string;
+  /** The person doing the import (agents.id), shown as "added by". */
+  addedBy?: number;
   defaultType?: string;
   /** New entries become `dnc-added` webhook events, stored in the import's transaction. */
   outbox?: PgWebhookOutbox;
@@ -181,6 +183,7 @@ function entryOf(row: Row, o: Options): DncInput {
     name: row['name'] || null,
     source: row['source'] || 'import',
     actor: o.actor,
+    addedBy: o.addedBy ?? null,
   };
 }
 

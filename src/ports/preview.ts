@@ -28,7 +28,14 @@ export interface OfferStore {
   /** The gate refused at dial time; the lead itself is the ledger's (`refused`). */
   markRefused(offerId: number, reason: string, at: Date): Promise<boolean>;
   /** Closes the offer as skipped and moves the lead per `step` (`skipped`). */
-  skip(offer: PreviewOffer, request: SkipRequest, step: LeadAfterSkip, at: Date): Promise<boolean>;
+  /** `actor`: who skipped it (`user:…`/`key:…`; a supervisor acting for the agent). */
+  skip(
+    offer: PreviewOffer,
+    request: SkipRequest,
+    step: LeadAfterSkip,
+    at: Date,
+    actor?: string,
+  ): Promise<boolean>;
   /** Closes the offer as returned and puts the lead back at once (`returned`). */
   returnOffer(offer: PreviewOffer, reason: string, at: Date): Promise<boolean>;
 }

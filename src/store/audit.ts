@@ -1,24 +1,27 @@
 import type { Knex } from 'knex';
 
+/** One audit row: who (`user:alice`, `key:crm`, `cli:root`, `system`), did what, to which entity, with details. */
 export interface AuditEntry {
-  /** Who: `user:alice`, `key:crm`, `cli:root`, `agent:7`, `system`. */
   actor: string;
   action: string;
   entity: string;
-  entityId?: string | null;
+  entityId?: string | number | null;
   details?: Record<string, unknown>;
 }
 
-/** One audit row (in `db`, so in the caller's transaction when it passes one). */
-export async function recordAudit(db: Knex, e: AuditEntry): Promise<void> {
+/** Writes an audit row (inside the caller's transaction when given one). */
+export async function writeAudit(db: Knex | Knex.Transaction, e: AuditEntry): Promise<void> {
   await db('audit_log').insert({
     actor: e.actor,
     action: e.action,
     entity: e.entity,
-    entity_id: e.entityId ?? null,
+    entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
     details: e.details ?? {},
   });
 }
+
+/** The same as writeAudit (the admin routes' name for it). */
+export const recordAudit = writeAudit;
 
 export interface AuditQuery {
   entity?: string;
@@ -74,15 +77,4 @@ export async function queryAudit(db: Knex, q: AuditQuery): Promise<AuditRow[]> {
     entityId: r.entity_id,
     details: r.details,
   }));
-}
-
-/** `recordAudit` for callers that name the entity by a number (user and key ids). */
-export async function writeAudit(
-  db: Knex | Knex.Transaction,
-  e: Omit<AuditEntry, 'entityId'> & { entityId?: string | number | null },
-): Promise<void> {
-  await recordAudit(db, {
-    ...e,
-    entityId: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
-  });
 }

@@ -117,7 +117,13 @@ export class PgOfferStore implements OfferStore {
     return this.close(this.db, offerId, { status: 'refused', decided_at: at, reason });
   }
 
-  async skip(offer: PreviewOffer, request: SkipRequest, step: LeadAfterSkip, at: Date): Promise<boolean> {
+  async skip(
+    offer: PreviewOffer,
+    request: SkipRequest,
+    step: LeadAfterSkip,
+    at: Date,
+    actor = `agent:${offer.agentId}`,
+  ): Promise<boolean> {
     return this.db.transaction(async (trx) => {
       const closed = await this.close(trx, offer.id, {
         status: 'skipped',
@@ -132,13 +138,14 @@ export class PgOfferStore implements OfferStore {
           : { type: 'skipped', at, close: false, nextAt: step.at };
       await leadOfOffer(trx, offer, skipped);
       await trx('audit_log').insert({
-        actor: `agent:${offer.agentId}`,
+        actor,
         action: 'preview.skip',
         entity: 'lead',
         entity_id: String(offer.leadId),
         details: {
           offerId: offer.id,
           callId: offer.callId,
+          agentId: offer.agentId,
           reason: request.reason,
           note: request.note ?? null,
         },

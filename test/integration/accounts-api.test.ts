@@ -96,6 +96,40 @@ describe('accounts API (real Postgres)', () => {
     await secure.close();
   });
 
+  it('ends a session left idle, and one past its absolute lifetime, server-side', async () => {
+    const short = (idleMs: number, absoluteMs: number) =>
+      buildServer({
+        logger: app.logger,
+        registry: app.engines(),
+        accounts: new Accounts(t.db, {
+          ...DEFAULT_ACCOUNTS_OPTIONS,
+          secureCookies: false,
+          idleMs,
+          absoluteMs,
+        }),
+        ready: () => Promise.resolve([]),
+        webRoot: false,
+      });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const idle = short(300, 60_000);
+    const a = await signIn(idle, 'sue');
+    expect((await idle.inject({ url: '/api/session', headers: { cookie: a.cookie } })).statusCode).toBe(200);
+    await sleep(400);
+    expect((await idle.inject({ url: '/api/session', headers: { cookie: a.cookie } })).statusCode).toBe(401);
+    const old = short(60_000, 300);
+    const b = await signIn(old, 'sue');
+    await sleep(400);
+    expect((await old.inject({ url: '/api/session', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    const reasons = await t
+      .db('user_sessions')
+      .whereIn('end_reason', ['idle', 'expired'])
+      .orderBy('id')
+      .pluck<string[]>('end_reason');
+    expect(reasons).toEqual(['idle', 'expired']);
+    await idle.close();
+    await old.close();
+  });
+
   it('refuses a wrong password with the same answer as an unknown user, and audits both', async () => {
     const wrong = await server.inject({
       method: 'POST',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blacklistEntry, bulkAddResult, dncEntry } from '../../src/http/routes/admin-schemas.js';
 import { call, startAdminServer, type AdminServer } from '../support/admin-server.js';
 
 describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
@@ -52,6 +53,7 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
     await api(sup, 'POST', '/api/dnc', { phone: '+13125550100', type: 'all', name: 'Zed' });
     const all = await api(sup, 'GET', '/api/dnc');
     expect(all.headers.get('cache-control')).toBe('no-store');
+    expect(() => dncEntry.strict().array().parse(all.json)).not.toThrow();
     expect((all.json as unknown as { phone: string }[]).map((e) => e.phone)).toEqual([
       '+13125550100',
       '+12125550100',
@@ -88,6 +90,7 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
     const csv = 'phone,type,reason\n+16175550100,care,complaint\nnot-a-number,care,x\n+16175550101,,\n';
     const r = await api(sup, 'POST', '/api/dnc/import?type=survey', csv, 'text/csv');
     expect(r.status).toBe(200);
+    expect(() => bulkAddResult.strict().parse(r.json)).not.toThrow();
     expect(r.json).toMatchObject({ read: 3, added: 2, rejected: 1, rejects: [{ row: 3, field: 'phone' }] });
     const types = await s.t
       .db('dnc_entries')
@@ -95,6 +98,10 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
       .orderBy('phone_e164')
       .pluck('type');
     expect(types).toEqual(['care', 'survey']);
+    const listed = (await api(sup, 'GET', '/api/dnc?phone=1617')).json as unknown as {
+      addedBy: string | null;
+    }[];
+    expect(listed.map((e) => e.addedBy)).toEqual(['sam', 'sam']);
   });
 
   it('removes a number (admins only), each removal audited with its actor', async () => {
@@ -112,6 +119,8 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
       reason: 'threatened to sue',
     });
     expect(add.status).toBe(201);
+    const listed = (await api(sup, 'GET', '/api/blacklist')).json;
+    expect(() => blacklistEntry.strict().array().parse(listed)).not.toThrow();
     expect((await api(sup, 'GET', '/api/blacklist')).json).toMatchObject([
       { phone: '+12125550177', reason: 'threatened to sue', addedBy: 'sam' },
     ]);
@@ -128,5 +137,15 @@ describe('admin API: DNC and blacklist (real Postgres and HTTP)', () => {
         'user:ada blacklist.remove',
       ]),
     );
+  });
+
+  it('reading audit rows about DNC numbers is itself audited', async () => {
+    const r = await api(admin, 'GET', '/api/audit?entity=dnc&limit=5');
+    expect((r.json as unknown as { entity: string }[]).every((row) => row.entity === 'dnc')).toBe(true);
+    const [read] = await s.t
+      .db('audit_log')
+      .where({ action: 'audit.query' })
+      .select<{ actor: string; details: { personal: number } }[]>('actor', 'details');
+    expect(read).toMatchObject({ actor: 'user:ada', details: { personal: 5 } });
   });
 });

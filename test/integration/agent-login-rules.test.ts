@@ -128,4 +128,15 @@ describe('agent login rules (real Postgres, engine registry)', () => {
     ]);
     expect(rows[0]).toMatchObject({ actor: 'user:al', action: 'agent.login' });
   });
+
+  it('logs a deactivated agent out of their campaign at once (no more calls for them)', async () => {
+    expect((await post(al, '/api/agents/al/login', { campaign: 'one' })).statusCode).toBe(200);
+    const engine = app.engines().get(ids['one'] ?? 0);
+    const alId = (await t.db('agents').where({ username: 'al' }).first<{ id: number }>('id')).id;
+    expect(engine?.agents.get(alId)?.status.state).toBe('ready');
+    expect((await post(root, '/api/users/al/deactivate')).statusCode).toBe(200);
+    expect(app.engines().campaignOf('al')).toBeUndefined();
+    expect(engine?.agents.get(alId)?.status.state ?? 'logged-out').toBe('logged-out');
+    expect((await post(al, '/api/agents/al/login', { campaign: 'one' })).statusCode).toBe(401);
+  });
 });

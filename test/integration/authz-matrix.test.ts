@@ -4,6 +4,7 @@ import type { App } from '../../src/app.js';
 import type { Access } from '../../src/http/access.js';
 import { ROLES, type Role } from '../../src/http/principal.js';
 import { createRouter, type AnyRoute } from '../../src/http/route-spec.js';
+import { adminApi } from '../../src/composition/admin-api.js';
 import { buildServer } from '../../src/http/server.js';
 import { FakePbxDriver } from '../../src/pbx/fake/index.js';
 import { seedUser, signIn, type TestSession } from '../support/accounts.js';
@@ -45,11 +46,14 @@ describe('authorisation matrix (every route × role × own/other)', () => {
     await seedUser(app.accounts, 'agentyou', 'agent', ['yours']);
     // What admin routes act on (deactivate, reset, assign): no one the other cells depend on.
     await seedUser(app.accounts, 'bystander', 'qa');
+    const registry = app.engines();
     server = buildServer({
       logger: app.logger,
-      registry: app.engines(),
+      registry,
       accounts: app.accounts,
       refusals: app.refusals,
+      // The admin pages' routes (campaigns, lists, audit, DNC), as `dialer run` registers them.
+      admin: adminApi(app, registry),
       ready: () => Promise.resolve([]),
       webRoot: false,
     });

@@ -176,6 +176,27 @@ describe('dispositions (real Postgres)', () => {
     const dnc = await call(true);
     await submitDisposition(t.db, dnc.callId, agentId, { code: 'do-not-call' }, now);
     expect(await t.db('leads').where({ id: dnc.leadId }).first()).toMatchObject({ status: 'dnc' });
+    // The audit says what happened: the code put the number on the DNC list (was "dnc": false).
+    expect(
+      await t
+        .db('audit_log')
+        .where({ action: 'disposition', entity_id: dnc.callId })
+        .first('actor', 'details'),
+    ).toMatchObject({ actor: `agent:${agentId}`, details: { code: 'do-not-call', dnc: true, agentId } });
+    const byKey = await call(true);
+    await new PgDispositionLog(t.db).submit(
+      byKey.callId,
+      agentId,
+      { code: 'not-interested' },
+      now,
+      'user:sue',
+    );
+    expect(
+      await t
+        .db('audit_log')
+        .where({ action: 'disposition', entity_id: byKey.callId })
+        .first('actor', 'details'),
+    ).toMatchObject({ actor: 'user:sue', details: { dnc: false, agentId } });
 
     const cb = await call(true);
     const at = new Date('2026-11-26T10:00:00Z');

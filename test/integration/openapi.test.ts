@@ -1,7 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../../src/http/openapi.js';
-import { startAdminServer, type AdminServer } from '../support/admin-server.js';
+import { startAdminConsole, type AdminConsole } from '../support/admin-console.js';
+import { pathMatches, webApiCalls } from '../support/web-api-calls.js';
 
 interface Doc {
   openapi: string;
@@ -20,10 +21,10 @@ interface Doc {
 }
 
 describe('GET /api/openapi.json (generated from the route table)', () => {
-  let s: AdminServer;
+  let s: AdminConsole;
   let doc: Doc;
   beforeAll(async () => {
-    s = await startAdminServer('openapi');
+    s = await startAdminConsole('openapi');
     const res = await fetch(`${s.url}/api/openapi.json`);
     expect(res.status).toBe(200);
     doc = (await res.json()) as Doc;
@@ -78,5 +79,18 @@ describe('GET /api/openapi.json (generated from the route table)', () => {
       'before',
       'limit',
     ]);
+  });
+
+  it('has every route the web console calls, with its method (web/src against the document)', () => {
+    const ops = Object.entries(doc.paths).flatMap(([path, o]) =>
+      Object.keys(o).map((m) => ({ path, method: m.toUpperCase() })),
+    );
+    const calls = webApiCalls(new URL('../../web/src', import.meta.url).pathname);
+    expect(calls.length).toBeGreaterThan(15);
+    const missing = calls.filter(
+      (c) =>
+        !ops.some((o) => pathMatches(o.path, c.path) && (c.method === undefined || o.method === c.method)),
+    );
+    expect(missing).toEqual([]);
   });
 });

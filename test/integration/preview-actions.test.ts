@@ -50,7 +50,7 @@ describe('preview desk actions (real Postgres and Redis)', () => {
           .db('audit_log')
           .where({ action: 'preview.skip', entity_id: String(l1) })
           .first('actor'),
-      ).toEqual({ actor: `agent:${h.agentIds['agent1']}` });
+      ).toEqual({ actor: 'key:a1' }); // the real actor: agent1's API key
 
       const second = (await h.offerOf('agent1')).offer;
       expect(second?.lead.id).toBe(l2);

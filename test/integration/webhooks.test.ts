@@ -2,6 +2,10 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Webhooks } from '../../src/composition/webhooks.js';
+import { Command } from 'commander';
+import { registerWebhooksCommand } from '../../src/cli/commands/webhooks.js';
+import { adminApi } from '../../src/composition/admin-api.js';
+import { buildServer } from '../../src/http/server.js';
 import { PgDispositionLog } from '../../src/store/dispositions.js';
 import { CallRepository } from '../../src/store/repositories/calls.js';
 import { addDnc } from '../../src/store/repositories/dnc.js';
@@ -270,5 +274,76 @@ describe('webhooks (real Postgres, Redis and an HTTP receiver on 127.0.0.1)', ()
     expect(pruned).toBe(before - left.length);
     expect(pruned).toBeGreaterThan(0);
     expect(left.sort()).toEqual([...new Set(open)].sort());
+  });
+
+  it('a number added through the API (POST /api/dnc) is a dnc-added event naming the person', async () => {
+    const registry = app.engines();
+    const admin = adminApi(app, registry);
+    const server = buildServer({
+      logger: app.logger,
+      registry,
+      authenticate: (k) =>
+        k === 'token-ops'
+          ? { kind: 'user', actor: 'user:ops', role: 'admin', username: 'ops', campaigns: [] }
+          : undefined,
+      admin,
+      ready: () => Promise.resolve([]),
+      webRoot: false,
+    });
+    try {
+      const res = await server.inject({
+        method: 'POST',
+        url: '/api/dnc',
+        headers: { authorization: 'Bearer token-ops' },
+        payload: { phone: '(212) 555-0188', type: 'survey' },
+      });
+      expect(res.statusCode).toBe(201);
+      const got = await eventually(() => forPhone('+12125550188')[0]);
+      expect(got.json.data).toMatchObject({
+        phone: '+12125550188',
+        type: 'survey',
+        source: 'api',
+        actor: 'user:ops',
+      });
+      expect(
+        verifySignature(
+          SECRET,
+          String(got.headers['dialer-signature']),
+          got.body,
+          Math.floor(Date.now() / 1000),
+        ).ok,
+      ).toBe(true);
+    } finally {
+      await server.close();
+      await admin.close();
+    }
+  });
+
+  it('`dialer webhooks dead` lists a dead letter and `webhooks replay` delivers it once fixed', async () => {
+    const eventId = forPhone('+12125550104')[0]?.json.id ?? '';
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void out.push(line);
+    try {
+      const cli = () => {
+        const program = new Command().exitOverride();
+        registerWebhooksCommand(program, () => Promise.resolve(app));
+        return program;
+      };
+      await cli().parseAsync(['node', 'dialer', 'webhooks', 'dead']);
+      expect(out.join('\n')).toContain(`${eventId} → crm: 1 attempt(s), last: HTTP 400`);
+      script.set('+12125550104', () => 200);
+      await cli().parseAsync(['node', 'dialer', 'webhooks', 'replay', eventId, 'crm']);
+    } finally {
+      console.log = log;
+    }
+    await eventually(async () =>
+      (await deliveries(eventId)).at(-1)?.outcome === 'delivered' ? true : undefined,
+    );
+    const letter = await t
+      .db('webhook_dead_letters')
+      .where({ event_id: eventId })
+      .first<{ replayed_at: Date | null }>();
+    expect(letter?.replayed_at).toBeInstanceOf(Date);
   });
 });

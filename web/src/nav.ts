@@ -6,7 +6,7 @@ import type { Role } from './auth/roles';
  * router (routes.tsx) refuses the rest. The API checks every request again: this is
  * convenience, not security.
  */
-export type NavId = 'home' | 'campaigns' | 'users' | 'audit';
+export type NavId = 'home' | 'campaigns' | 'dnc' | 'users' | 'audit';
 
 export interface NavEntry {
   path: string;
@@ -17,6 +17,7 @@ export interface NavEntry {
 export const NAV: readonly NavEntry[] = [
   { path: '/', nav: 'home', roles: ['admin', 'supervisor', 'teamlead', 'agent', 'qa'] },
   { path: '/campaigns', nav: 'campaigns', roles: ['admin', 'supervisor', 'teamlead', 'qa'] },
+  { path: '/dnc', nav: 'dnc', roles: ['admin', 'supervisor'] },
   { path: '/users', nav: 'users', roles: ['admin'] },
   { path: '/audit', nav: 'audit', roles: ['admin'] },
 ];

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { NavId } from './nav';
 import { AuditPage } from './pages/AuditPage';
 import { CampaignsPage } from './pages/CampaignsPage';
+import { DncPage } from './pages/DncPage';
 import { HomePage } from './pages/HomePage';
 import { UsersPage } from './pages/UsersPage';
 
@@ -9,6 +10,7 @@ import { UsersPage } from './pages/UsersPage';
 export const PAGE_ELEMENTS: Record<NavId, () => ReactElement> = {
   home: () => <HomePage />,
   campaigns: () => <CampaignsPage />,
+  dnc: () => <DncPage />,
   users: () => <UsersPage />,
   audit: () => <AuditPage />,
 };

@@ -21,7 +21,7 @@ export interface AdminDeps {
    * Assigns a new campaign to the scoped user who created it (a supervisor sees only assigned
    * campaigns, so without this they could not open what they just made).
    */
-  assignCreator?: (userId: number, campaignId: number) => Promise<void>;
+  assignCreator?: (creator: { username: string; actor: string }, campaignId: number) => Promise<void>;
 }
 
 /** The principal of a route that is not public (the router has checked it). */

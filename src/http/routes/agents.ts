@@ -158,9 +158,9 @@ function previewRoutes(registry: EngineRegistry): AnyRoute[] {
       summary: 'Skip the offered lead (with a reason)',
       access: agentRule,
       params: agentParams,
-      handler: async ({ params, req }) => {
+      handler: async ({ params, req, principal }) => {
         const { desk, agentId } = await registry.previewDesk(params.username);
-        return desk.skip(agentId, req.body);
+        return desk.skip(agentId, req.body, principal?.actor);
       },
     }),
   ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { queryAudit, recordAudit } from '../../store/audit.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { auditRow } from './admin-schemas.js';
 
 const text = (max: number) => z.string().min(1).max(max).optional();
 
@@ -20,7 +21,13 @@ const auditQuery = z
   })
   .strict();
 
-/** The audit log for admins: who did what to which thing, newest first. Reading it is audited too. */
+/** Audit rows about these carry personal data in their ids or details (phone numbers, leads' calls). */
+const PERSONAL = new Set(['dnc', 'lead', 'call', 'recording']);
+
+/**
+ * The audit log for admins: who did what to which thing, newest first. A read that returned
+ * rows about personal data (DNC numbers, leads, calls) is itself audited (`audit.query`).
+ */
 export function auditRoutes(d: AdminDeps): AnyRoute[] {
   return [
     route({
@@ -30,15 +37,18 @@ export function auditRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['audit'],
       access: access.roles('admin'),
       query: auditQuery,
+      response: z.array(auditRow),
       handler: async ({ reply, principal, query }) => {
         const rows = await queryAudit(d.db, query);
-        // The log holds phone numbers (DNC entries): reading it is an access to personal data.
-        await recordAudit(d.db, {
-          actor: who(principal).actor,
-          action: 'audit.query',
-          entity: 'audit',
-          details: { ...query, rows: rows.length },
-        });
+        const personal = rows.filter((r) => PERSONAL.has(r.entity)).length;
+        if (personal > 0) {
+          await recordAudit(d.db, {
+            actor: who(principal).actor,
+            action: 'audit.query',
+            entity: 'audit',
+            details: { ...query, rows: rows.length, personal },
+          });
+        }
         return reply.header('cache-control', NO_STORE).send(rows);
       },
     }),

@@ -5,6 +5,7 @@ import { addToBlacklist } from '../../store/repositories/dnc.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
 import { e164, pageQuery, phoneText } from './dnc.js';
+import { blacklistEntry } from './admin-schemas.js';
 
 /** The blacklist: serious complainers, excluded from every campaign whatever its purpose. */
 export function blacklistRoutes(d: AdminDeps): AnyRoute[] {
@@ -16,6 +17,7 @@ export function blacklistRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['dnc'],
       access: access.roles('admin', 'supervisor'),
       query: z.object(pageQuery).strict(),
+      response: z.array(blacklistEntry),
       handler: async ({ reply, principal, query }) => {
         const rows = await listBlacklist(d.db, { ...query, phone: query.phone?.replace(/^(?!\+)/, '+') });
         await recordAudit(d.db, {
@@ -41,6 +43,7 @@ export function blacklistRoutes(d: AdminDeps): AnyRoute[] {
           complaintId: z.number().int().positive().optional(),
         })
         .strict(),
+      response: z.object({ phone: z.string() }),
       handler: async ({ reply, principal, body }) => {
         const p = who(principal);
         const phone = e164(d, body.phone);
@@ -55,6 +58,7 @@ export function blacklistRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['dnc'],
       access: access.roles('admin'),
       params: z.object({ phone: phoneText }),
+      response: z.object({ phone: z.string(), removed: z.boolean() }),
       handler: async ({ principal, params }) => {
         const phone = e164(d, params.phone);
         return { phone, removed: await removeFromBlacklist(d.db, phone, who(principal).actor) };

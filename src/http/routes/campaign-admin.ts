@@ -19,6 +19,7 @@ import { campaignScope } from '../principal.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { campaignRef } from './campaigns.js';
 import { who, type AdminDeps } from './admin-deps.js';
+import { approvalResult, campaignDetail, campaignSummary, stepResult } from './admin-schemas.js';
 
 const viewers = ['admin', 'supervisor', 'teamlead', 'qa'] as const;
 const managers = ['admin', 'supervisor'] as const;
@@ -65,6 +66,7 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
       summary: 'Campaigns you may see (admins: all), newest first, with lead counts and approvals',
       tags: ['campaigns'],
       access: access.roles(...viewers),
+      response: z.array(campaignSummary),
       handler: ({ principal }) => campaignSummaries(d.db, campaignScope(who(principal))),
     }),
     route({
@@ -74,6 +76,7 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['campaigns'],
       access: access.campaign('id', ...viewers),
       params,
+      response: campaignDetail,
       handler: async ({ params: p }) => {
         const s = await summary(d, p.id);
         const row = await findCampaign(d.db, s.id);
@@ -88,10 +91,13 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
       access: access.roles(...managers),
       body: definition,
       bodyTypes: ['application/yaml'],
+      response: campaignSummary,
       handler: async ({ principal, body, reply }) => {
         const p = who(principal);
         const c = await domain(() => createCampaign(d.db, body, p.userId, p.actor));
-        if (p.role !== 'admin' && p.userId !== undefined) await d.assignCreator?.(p.userId, c.id);
+        if (p.role !== 'admin' && p.username !== undefined) {
+          await d.assignCreator?.({ username: p.username, actor: p.actor }, c.id);
+        }
         return reply.status(201).send(await summary(d, String(c.id)));
       },
     }),
@@ -107,6 +113,7 @@ export function campaignAdminRoutes(d: AdminDeps): AnyRoute[] {
         .object({ note: z.string().max(1000).optional() })
         .strict()
         .default({}),
+      response: approvalResult,
       handler: async ({ principal, params: p, body }) => {
         const me = who(principal);
         if (me.userId === undefined)
@@ -134,6 +141,7 @@ function stepRoute(d: AdminDeps, step: Step): AnyRoute {
     tags: ['campaigns'],
     access: access.campaign('id', ...managers),
     params,
+    response: stepResult,
     handler: async ({ req, principal, params: p }) => {
       const c = await summary(d, p.id);
       const status = await domain(() =>

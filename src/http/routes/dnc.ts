@@ -14,6 +14,7 @@ import { addDnc, DncInputError, removeDnc, toE164 } from '../../store/repositori
 import { HttpError } from '../errors.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { bulkAddResult, dncEntry } from './admin-schemas.js';
 
 /** Largest DNC file accepted through the API, bytes. */
 export const MAX_DNC_BYTES = 50 * 1024 * 1024;
@@ -50,6 +51,7 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['dnc'],
       access: access.roles('admin', 'supervisor'),
       query: z.object({ ...pageQuery, type: dncType.optional() }).strict(),
+      response: z.array(dncEntry),
       handler: async ({ reply, principal, query }) => {
         const rows = await listDnc(d.db, { ...query, phone: query.phone?.replace(/^(?!\+)/, '+') });
         await recordAudit(d.db, {
@@ -76,6 +78,7 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
           expiresAt: z.coerce.date().optional(),
         })
         .strict(),
+      response: z.object({ phone: z.string(), type: z.enum(DNC_TYPES), added: z.boolean() }),
       handler: async ({ reply, principal, body }) => {
         const p = who(principal);
         const phone = e164(d, body.phone);
@@ -95,6 +98,7 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
       access: access.roles('admin'),
       params: z.object({ phone: phoneText }),
       query: z.object({ type: dncType.optional() }).strict(),
+      response: z.object({ phone: z.string(), removed: z.number().int() }),
       handler: async ({ principal, params, query }) => {
         const phone = e164(d, params.phone);
         return { phone, removed: await removeDnc(d.db, phone, who(principal).actor, query.type) };
@@ -136,18 +140,25 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
       query: z.object({ type: dncType.default('all') }).strict(),
       bodyLimit: MAX_DNC_BYTES,
       rawBody: ['text/csv', 'application/octet-stream'],
+      response: bulkAddResult,
       handler: async ({ req, principal, query }) => {
         if (typeof req.body !== 'object' || req.body === null || !('pipe' in req.body)) {
           throw new HttpError(415, "send the file's bytes as text/csv or application/octet-stream");
         }
-        return bulkAdd(d, req.body as Readable, who(principal).actor, query.type);
+        const p = who(principal);
+        return bulkAdd(d, req.body as Readable, { actor: p.actor, addedBy: p.userId }, query.type);
       },
     }),
   ];
 }
 
 /** The upload goes to a private temporary file (0600 in a 0700 directory), is imported, then removed. */
-async function bulkAdd(d: AdminDeps, body: Readable, actor: string, defaultType: string) {
+async function bulkAdd(
+  d: AdminDeps,
+  body: Readable,
+  by: { actor: string; addedBy?: number },
+  defaultType: string,
+) {
   const dir = await mkdtemp(join(tmpdir(), 'dialer-dnc-'));
   try {
     const file = join(dir, 'dnc.csv');
@@ -160,7 +171,7 @@ async function bulkAdd(d: AdminDeps, body: Readable, actor: string, defaultType:
     await pipeline(body, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
     const s = await importDncCsv(d.db, file, {
       defaultRegion: d.defaultRegion,
-      actor,
+      ...by,
       defaultType,
       outbox: d.outbox,
     });

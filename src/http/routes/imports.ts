@@ -11,6 +11,7 @@ import type { Principal } from '../principal.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 import { campaignRef } from './campaigns.js';
 import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { importStarted, importStatus } from './admin-schemas.js';
 
 /** Largest list accepted through the API, bytes (the CLI has no limit). */
 export const MAX_LIST_BYTES = 500 * 1024 * 1024;
@@ -55,6 +56,7 @@ export function importRoutes(d: AdminDeps): AnyRoute[] {
       params: z.object({ id: campaignRef }),
       bodyLimit: MAX_LIST_BYTES,
       rawBody: ['application/octet-stream'],
+      response: importStarted,
       handler: async ({ req, reply, principal, params }) => {
         const p = who(principal);
         const c = await findCampaign(d.db, params.id);
@@ -89,6 +91,7 @@ export function importRoutes(d: AdminDeps): AnyRoute[] {
       tags: ['lists'],
       access: access.roles('admin', 'supervisor'),
       params: importParams,
+      response: importStatus,
       handler: ({ reply, principal, params }) =>
         reply.header('cache-control', NO_STORE).send(publicStatus(status(who(principal), params.id))),
     }),

@@ -30,8 +30,14 @@ const actorOf = (p: Principal | undefined): string => {
   return p.actor;
 };
 
-/** People and their campaigns (admins only): list, create, (de)activate, assign, reset passwords. */
-export function userRoutes(accounts: Accounts): AnyRoute[] {
+/**
+ * People and their campaigns (admins only): list, create, (de)activate, assign, reset passwords.
+ * `loggedOut` is called for a deactivated user, so an agent logged in here stops taking calls.
+ */
+export function userRoutes(
+  accounts: Accounts,
+  loggedOut: (username: string) => Promise<unknown> = () => Promise.resolve(),
+): AnyRoute[] {
   const { users, assignments } = accounts;
   return [
     route({
@@ -64,7 +70,9 @@ export function userRoutes(accounts: Accounts): AnyRoute[] {
           if (step === 'deactivate' && principal?.username === params.username) {
             throw new AccountError('you cannot deactivate yourself (ask another admin)', 409);
           }
-          return users.setActive(params.username, step === 'reactivate', actorOf(principal));
+          const user = await users.setActive(params.username, step === 'reactivate', actorOf(principal));
+          if (step === 'deactivate') await loggedOut(params.username);
+          return user;
         },
       }),
     ),

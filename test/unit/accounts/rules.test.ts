@@ -146,12 +146,20 @@ describe('sessionState', () => {
 
 describe('LoginLimiter', () => {
   it('allows max tries per window per username and address, then says how long to wait', () => {
-    const l = new LoginLimiter({ max: 3, windowMs: 60_000 });
+    const l = new LoginLimiter({ max: 3, perAddress: 100, windowMs: 60_000 });
     expect([0, 1, 2].map((i) => l.attempt('Tom', '1.1.1.1', i * 1000))).toEqual([0, 0, 0]);
     expect(l.attempt('tom', '1.1.1.1', 10_000)).toBe(50);
     expect(l.attempt('tom', '2.2.2.2', 10_000)).toBe(0);
     expect(l.attempt('ann', '1.1.1.1', 10_000)).toBe(0);
     expect(l.attempt('tom', '1.1.1.1', 60_001)).toBe(0); // the first try left the window
+  });
+  it('limits one address over all usernames (password spraying)', () => {
+    const l = new LoginLimiter({ max: 3, perAddress: 5, windowMs: 60_000 });
+    const users = ['a', 'b', 'c', 'd', 'e'].map((u, i) => l.attempt(u, '9.9.9.9', i * 1000));
+    expect(users).toEqual([0, 0, 0, 0, 0]);
+    expect(l.attempt('f', '9.9.9.9', 5_000)).toBe(55);
+    expect(l.attempt('f', '8.8.8.8', 5_000)).toBe(0);
+    expect(l.attempt('f', '9.9.9.9', 60_001)).toBe(0);
   });
 });
 
