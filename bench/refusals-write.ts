@@ -11,7 +11,7 @@
  * Part 2, size: `--rows` refusals of a realistic mix (reasons, facts as the gate writes them,
  * 30 days of `decided_at`), then VACUUM ANALYZE and pg_total_relation_size (heap + TOAST + both
  * indexes + the primary key), per row and per million (extrapolated linearly when `--rows` is
- * not a million; labelled).
+ * not a million; labelled), and the doctor's time over the campaign before and after the fill.
  * A scratch database is created and dropped; nothing else is touched.
  */
 import type { Knex } from 'knex';
@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DialAttempt, GateRefusal } from '../src/domain/attempt.js';
 import type { LeadEvent } from '../src/domain/lead/lifecycle.js';
+import { diagnoseCampaign } from '../src/diagnosis/campaign-diagnosis.js';
 import { applyLeadEvent, claimLeads, PgAttemptLedger } from '../src/store/lead-ledger/index.js';
 import { createCampaign, getCampaign, rulesOf } from '../src/store/repositories/campaigns.js';
 import { createTestDb, type TestDb } from '../test/support/db.js';
@@ -180,6 +181,18 @@ async function fill(db: Knex, campaignId: number, n: number, leads: number): Pro
   return (performance.now() - t0) / 1000;
 }
 
+/** Median of three runs of the doctor over the campaign, in milliseconds (after one warm-up). */
+async function doctorMs(db: Knex, campaignId: number): Promise<number> {
+  await diagnoseCampaign(db, campaignId, new Date());
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const t0 = performance.now();
+    await diagnoseCampaign(db, campaignId, new Date());
+    runs.push(performance.now() - t0);
+  }
+  return spread(runs).p50;
+}
+
 async function sizes(
   db: Knex,
 ): Promise<{ heap: number; toast: number; indexes: number; total: number; rows: number }> {
@@ -242,8 +255,10 @@ async function main(): Promise<void> {
     log(
       `part 2: size — inserting ${ROWS.toLocaleString('en')} refusals over ${leads.toLocaleString('en')} leads (50% outside-window, 20% dnc, 15% frequency-cap, 10% blacklist, 5% callee-limit)`,
     );
+    const doctorBefore = await doctorMs(db, c.id);
     const secs = await fill(db, c.id, ROWS, leads);
     const s = await sizes(db);
+    const doctorAfter = await doctorMs(db, c.id);
     const per = s.total / s.rows;
     const scale = 1_000_000 / s.rows;
     const how =
@@ -256,6 +271,9 @@ async function main(): Promise<void> {
     );
     log(
       `  → ${per.toFixed(0)} bytes per refusal; per million refusals ${mb(s.total * scale)} (heap ${mb(s.heap * scale)}, indexes ${mb(s.indexes * scale)}) — ${how}`,
+    );
+    log(
+      `  the doctor (diagnoseCampaign, ${(leads + 2 * (ATTEMPTS + WARMUP)).toLocaleString('en')} leads; median of 3, from the call to its answer): ${doctorAfter.toFixed(0)} ms with the refusals, ${doctorBefore.toFixed(0)} ms before they were inserted (ratio ${(doctorAfter / doctorBefore).toFixed(2)})`,
     );
     log(`part 1 again, on the filled table (${s.rows.toLocaleString('en')} rows)`);
     printCost('filled table', await writeCost(db, c.id, 2_000_000));
