@@ -11,7 +11,7 @@
  * Part 2, size: `--rows` refusals of a realistic mix (reasons, facts as the gate writes them,
  * 30 days of `decided_at`), then VACUUM ANALYZE and pg_total_relation_size (heap + TOAST + both
  * indexes + the primary key), per row and per million (extrapolated linearly when `--rows` is
- * not a million; labelled).
+ * not a million; labelled), and the doctor's time over the campaign before and after the fill.
  * A scratch database is created and dropped; nothing else is touched.
  */
 import type { Knex } from 'knex';
@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DialAttempt, GateRefusal } from '../src/domain/attempt.js';
 import type { LeadEvent } from '../src/domain/lead/lifecycle.js';
+import { diagnoseCampaign } from '../src/diagnosis/campaign-diagnosis.js';
 import { applyLeadEvent, claimLeads, PgAttemptLedger } from '../src/store/lead-ledger/index.js';
 import { createCampaign, getCampaign, rulesOf } from '../src/store/repositories/campaigns.js';
 import { createTestDb, type TestDb } from '../test/support/db.js';
@@ -180,6 +181,32 @@ async function fill(db: Knex, campaignId: number, n: number, leads: number): Pro
   return (performance.now() - t0) / 1000;
 }
 
+/**
+ * The doctor over two campaigns with the same number of leads, one with `gate_refusals` rows and
+ * one without, alternating (fresh statistics, one warm-up each): medians of `runs`, in ms.
+ */
+async function doctorPair(db: Knex, withRows: number, without: number, runs = 5): Promise<[number, number]> {
+  await db.raw('analyze');
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = -1; i < runs; i += 1) {
+    for (const [id, into] of i % 2
+      ? ([
+          [withRows, a],
+          [without, b],
+        ] as const)
+      : ([
+          [without, b],
+          [withRows, a],
+        ] as const)) {
+      const t0 = performance.now();
+      await diagnoseCampaign(db, id, new Date());
+      if (i >= 0) into.push(performance.now() - t0);
+    }
+  }
+  return [spread(a).p50, spread(b).p50];
+}
+
 async function sizes(
   db: Knex,
 ): Promise<{ heap: number; toast: number; indexes: number; total: number; rows: number }> {
@@ -244,6 +271,13 @@ async function main(): Promise<void> {
     );
     const secs = await fill(db, c.id, ROWS, leads);
     const s = await sizes(db);
+    const plain = await createCampaign(db, {
+      code: 'bench-plain',
+      name: 'No refusals',
+      purpose: 'marketing',
+    });
+    await seedLeads(db, plain.id, leads + 2 * (ATTEMPTS + WARMUP), 3_000_000);
+    const [doctorWith, doctorWithout] = await doctorPair(db, c.id, plain.id);
     const per = s.total / s.rows;
     const scale = 1_000_000 / s.rows;
     const how =
@@ -256,6 +290,9 @@ async function main(): Promise<void> {
     );
     log(
       `  → ${per.toFixed(0)} bytes per refusal; per million refusals ${mb(s.total * scale)} (heap ${mb(s.heap * scale)}, indexes ${mb(s.indexes * scale)}) — ${how}`,
+    );
+    log(
+      `  the doctor (diagnoseCampaign over ${(leads + 2 * (ATTEMPTS + WARMUP)).toLocaleString('en')} leads, from the call to its answer; medians of 5, alternating): ${doctorWith.toFixed(0)} ms on the campaign with the refusals, ${doctorWithout.toFixed(0)} ms on one with as many leads and none (ratio ${(doctorWith / doctorWithout).toFixed(2)})`,
     );
     log(`part 1 again, on the filled table (${s.rows.toLocaleString('en')} rows)`);
     printCost('filled table', await writeCost(db, c.id, 2_000_000));

@@ -154,16 +154,16 @@ export class CampaignRunner {
     this.stopping = true;
     this.deps.clock.clearTimeout(this.timer);
     let timer: unknown;
-    const deadline = new Promise((r) => (timer = this.deps.clock.setTimeout(() => r('deadline'), drainMs)));
-    const ended = await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
+    const deadline = new Promise((r) => (timer = this.deps.clock.setTimeout(() => r(undefined), drainMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
     this.deps.clock.clearTimeout(timer);
-    if (ended === 'deadline' && this.inFlight.size > 0) {
+    const queued = await this.deps.hopper.drain();
+    const up = [...this.inFlight.keys()];
+    if (up.length)
       this.log.warn(
-        { calls: [...this.inFlight.keys()], drainMs },
+        { calls: up, drainMs },
         'stop: calls still up at the drain deadline are left to the next lease holder',
       );
-    }
-    const queued = await this.deps.hopper.drain();
     await this.deps.ledger.returned(queued, new Date(this.now()));
     await this.desk?.stop();
     await this.deps.lease.stop();

@@ -80,6 +80,37 @@ function toStored(r: RefusalDbRow): StoredRefusal {
   };
 }
 
+/** Refusals of one campaign on one day (in the report's time zone) for one reason. */
+export interface RefusalReportRow {
+  /** YYYY-MM-DD in the report's time zone. */
+  day: string;
+  reason: string;
+  refusals: number;
+  /** Distinct leads refused for this reason that day. */
+  leads: number;
+}
+
+/**
+ * The compliance report of a campaign's refusals: per day (in `timezone`) and reason, how many
+ * attempts the gate refused and for how many leads, for refusals decided in [from, to). Read on
+ * the campaign-and-time index, from the stored facts only.
+ */
+export async function refusalReport(
+  db: Knex,
+  campaignId: number,
+  range: { from: Date; to: Date; timezone: string },
+): Promise<RefusalReportRow[]> {
+  const { rows } = await db.raw<{ rows: RefusalReportRow[] }>(
+    `select to_char(decided_at at time zone :zone, 'YYYY-MM-DD') as day, reason,
+            count(*)::int as refusals, count(distinct lead_id)::int as leads
+       from gate_refusals
+      where campaign_id = :campaignId and decided_at >= :from and decided_at < :to
+      group by 1, 2 order by 1, 2`,
+    { zone: range.timezone, campaignId, from: range.from, to: range.to },
+  );
+  return rows;
+}
+
 /**
  * Deletes refusals decided before `before`, campaign by campaign and `batch` rows at a time (each
  * a short statement on the campaign index, so a retention run never holds a long lock). Returns

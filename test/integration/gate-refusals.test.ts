@@ -5,7 +5,7 @@ import { apiKeyLookup, hashKey } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { PgComplianceGate } from '../../src/store/gate-facts.js';
-import { PgRefusalHistory, pruneRefusals } from '../../src/store/gate-refusals.js';
+import { PgRefusalHistory, pruneRefusals, refusalReport } from '../../src/store/gate-refusals.js';
 import { claimLeads, PgAttemptLedger } from '../../src/store/lead-ledger/index.js';
 import { createCampaign, getCampaign, rulesOf } from '../../src/store/repositories/campaigns.js';
 import { addDnc, addToBlacklist } from '../../src/store/repositories/dnc.js';
@@ -190,6 +190,40 @@ describe('gate refusals: stored with the lead, read by number, pruned', () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('the compliance report counts refused attempts and leads per day and rule, in the asked time zone', async () => {
+    const day = (iso: string) => new Date(iso);
+    await t.db('gate_refusals').insert(
+      [
+        [ids['early'], 'outside-window', '2026-05-01T03:00:00Z'], // 2026-04-30 in New York
+        [ids['early'], 'outside-window', '2026-05-01T13:00:00Z'],
+        [ids['dnc'], 'dnc:marketing', '2026-05-01T13:00:00Z'],
+        [ids['early'], 'outside-window', '2026-05-02T13:00:00Z'],
+      ].map(([lead, reason, at]) => ({
+        campaign_id: campaignId,
+        lead_id: lead,
+        attempt: 1,
+        reason,
+        decided_at: day(at as string),
+      })),
+    );
+    const range = {
+      from: day('2026-04-30T04:00:00Z'),
+      to: day('2026-05-02T04:00:00Z'),
+      timezone: 'America/New_York',
+    };
+    expect(await refusalReport(t.db, campaignId, range)).toEqual([
+      { day: '2026-04-30', reason: 'outside-window', refusals: 1, leads: 1 },
+      { day: '2026-05-01', reason: 'dnc:marketing', refusals: 1, leads: 1 },
+      { day: '2026-05-01', reason: 'outside-window', refusals: 1, leads: 1 },
+    ]);
+    const utc = await refusalReport(t.db, campaignId, { ...range, timezone: 'UTC' });
+    expect(utc.find((r) => r.day === '2026-05-01' && r.reason === 'outside-window')).toMatchObject({
+      refusals: 2,
+      leads: 1,
+    });
+    await t.db('gate_refusals').where('decided_at', '<', day('2026-05-03T00:00:00Z')).delete();
   });
 
   it('retention deletes refusals decided before the cut-off, in batches, and keeps the rest', async () => {
