@@ -97,7 +97,8 @@ describe('admin console acceptance (Chromium, real accounts, Postgres, Redis)', 
     const page = alice.context.pages().at(-1) as Page;
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
     const table = page.getByTestId('audit');
-    await table.waitFor();
+    // The rows arrive after the table: wait for them, not for the empty table.
+    await table.locator('tbody tr', { hasText: 'campaign.approve' }).first().waitFor();
     const actors = await table.locator('tbody tr td:nth-child(2)').allTextContents();
     const actions = await table.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(actors).toEqual(expect.arrayContaining(['user:alice', 'user:bob']));

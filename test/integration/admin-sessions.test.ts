@@ -43,7 +43,9 @@ describe('admin API with real sessions (Postgres)', () => {
       headers: sue.headers,
       payload: {},
     });
-    expect(own.json()).toEqual({ error: 'sue created the campaign and cannot approve it' });
+    expect(own.json()).toEqual({
+      error: 'sue created the campaign and cannot approve it; someone else must',
+    });
     const amy = await signIn(s.server, 'amy');
     const ok = await s.server.inject({
       method: 'POST',
