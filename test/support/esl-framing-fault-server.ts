@@ -13,12 +13,14 @@ export class EslFramingFaultServer {
   readonly password = 'fault-test';
   /** Calls `uuid_exists` answers true for. */
   readonly existing = new Set<string>();
+  /** The body of every BACKGROUND_JOB (the job's result). */
+  jobBody = '+OK\n';
   /** Command lines received, in order. */
   readonly received: string[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private authed: Socket | undefined;
-  private subscribed = false;
+  /** The connection that subscribed to events (the driver's main one; its api lanes do not). */
+  private events: Socket | undefined;
 
   constructor() {
     this.server = createServer((socket) => this.accept(socket));
@@ -35,11 +37,11 @@ export class EslFramingFaultServer {
   /** Resolves once a client has logged in and subscribed (after a reconnect, the new one). */
   async loggedIn(timeoutMs = 5_000): Promise<Socket> {
     const until = Date.now() + timeoutMs;
-    while (!this.authed || !this.subscribed) {
+    while (!this.events) {
       if (Date.now() > until) throw new Error('no client logged in');
       await new Promise((r) => setTimeout(r, 10));
     }
-    return this.authed;
+    return this.events;
   }
 
   /** An event (`text/event-json`) for the logged-in client, one byte per TCP write. */
@@ -55,7 +57,7 @@ export class EslFramingFaultServer {
   async cutMidFrame(headers: Record<string, string>, fraction = 0.5): Promise<void> {
     const socket = await this.loggedIn();
     const frame = Buffer.from(jsonEvent(headers));
-    this.authed = undefined;
+    this.events = undefined;
     socket.write(frame.subarray(0, Math.floor(frame.length * fraction)), () => socket.destroy());
   }
 
@@ -82,17 +84,15 @@ export class EslFramingFaultServer {
     const [verb = '', ...rest] = line.split(' ');
     if (verb === 'auth') {
       if (rest.join(' ') !== this.password) return commandReply('-ERR invalid');
-      this.authed = socket;
-      this.subscribed = false;
       return commandReply('+OK accepted');
     }
     if (verb === 'bgapi') {
-      // The job's result follows its reply, as mod_event_socket sends it.
+      // The job's result in the same TCP write as the reply: one read gives the client both.
       const done = { 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': jobId, 'Job-Command': rest[0] ?? '' };
-      setImmediate(() => socket.write(jsonEvent(done, '+OK\n')));
-      return commandReply(`+OK Job-UUID: ${jobId}`, { 'Job-UUID': jobId });
+      return commandReply(`+OK Job-UUID: ${jobId}`, { 'Job-UUID': jobId }) + jsonEvent(done, this.jobBody);
     }
-    if (verb === 'event') this.subscribed = socket === this.authed;
+    // modesl subscribes every connection to BACKGROUND_JOB at login; the driver's own list names CHANNEL_ANSWER.
+    if (verb === 'event' && line.includes('CHANNEL_ANSWER')) this.events = socket;
     if (verb !== 'api') return commandReply('+OK');
     const [command = '', arg = ''] = rest;
     if (command === 'status') return withBody('api/response', 'UP 0 years, 0 days\n');

@@ -49,7 +49,7 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver \(line 34\): .*ari.*ami.*esl/);
-    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 65\): /);
+    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 66\): /);
     expect(problems.join('\n')).toMatch(/log\.levle \(line 9\): unknown key — did you mean "level"\?/);
   });
 
@@ -58,7 +58,7 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
       expect.stringMatching(/^pbx\.nodes\[0\]\.driver \(line 34\): /),
-      expect.stringMatching(/^trunks\[0\]\.node \(line 62\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 63\): names no PBX node \(known: pbx1\)/),
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('loadConfig', () => {
     const broken = readExample().replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^trunks\[0\]\.node \(line 62\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 63\): names no PBX node \(known: pbx1\)/),
     ]);
     const missing = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', readExample()), env: {} }));
     expect(missing).toEqual([
@@ -126,6 +126,7 @@ describe('loadConfig', () => {
       amdVerdictTimeoutMs: 10_000,
       avmdWindowMs: 8_000,
       conferenceProfile: 'dialer',
+      apiLanes: 4,
     });
   });
 

@@ -48,6 +48,15 @@ describe('ESL driver, framing faults (a scripted event socket)', () => {
     expect(events.filter((e) => e.type === 'answered')).toHaveLength(1);
   });
 
+  it("a job's result in the same read as bgapi's reply is not lost: a failed originate ends its call", async () => {
+    server.jobBody = '-ERR GATEWAY_DOWN\n';
+    await driver.originate({ callId: 'fast-1', endpoint: 'sofia/gateway/gw/+15555550090', timeoutSec: 5 });
+    expect(await waitFor((e) => e.type === 'hangup' && e.callId === 'fast-1')).toMatchObject({
+      answered: false,
+    });
+    expect(await driver.listCalls()).toEqual([]);
+  });
+
   it('a socket cut mid-frame: the half event is dropped, the driver reconnects and reports the calls it lost', async () => {
     await driver.originate({ callId: 'cut-1', endpoint: 'sofia/gateway/gw/+15555550090', timeoutSec: 5 });
     await driver.originate({ callId: 'cut-2', endpoint: 'sofia/gateway/gw/+15555550091', timeoutSec: 5 });
