@@ -158,6 +158,7 @@ function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string, lineOf?:
         recordingDir: esl.recordingDir,
         amdEngine: esl.amdEngine,
         conferenceProfile: esl.conferenceProfile,
+        apiLanes: esl.apiLanes,
         amdVerdictTimeoutMs: esl.amdVerdictTimeoutMs,
         avmdWindowMs: esl.avmdWindowMs,
         password: secret(esl.password, esl.passwordFile, [...at, 'esl', 'passwordFile']),

@@ -59,6 +59,8 @@ const eslSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('dialer'),
+    /** Extra event-socket connections for api commands, so one call's command never waits behind another's. */
+    apiLanes: z.number().int().min(0).max(16).default(4),
     /** mod_amd: no `amd::info` verdict this long after answer is reported as `notsure`. */
     amdVerdictTimeoutMs: z.number().int().positive().default(10_000),
     /** avmd: no beep this long after answer is reported as `notsure`. */

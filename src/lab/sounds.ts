@@ -1,8 +1,8 @@
 /**
  * Lengths of the Asterisk core sounds (asterisk-core-sounds-en-gsm, en_US_f_Allison) that tests
  * and examples use, in milliseconds: GSM 06.10 files are 33 bytes per 20 ms frame, so the length
- * is the file size / 33 × 20. The fake PBX and the ESL wire server play each sound this long,
- * so timing written for the lab holds on them too.
+ * is the file size / 33 × 20. The fake PBX plays each sound this long, so timing written
+ * for the lab holds on it too.
  */
 export const LAB_SOUND_MS: Readonly<Record<string, number>> = {
   'sound:beep': 440,

@@ -16,7 +16,7 @@
  * ```
  *
  * The far end follows the lab number plan (src/lab/number-plan.ts): the numbers dialled are built
- * with `labNumber()`, so the SIPp carrier, the ESL wire server and the fake answer alike. Cases an
+ * with `labNumber()`, so the SIPp carriers (Asterisk's and FreeSWITCH's) and the fake answer alike. Cases an
  * adapter cannot do are skipped only through `driver.capabilities`, visibly (`it.skipIf`), never
  * passed silently. Every case hangs up its calls and destroys its bridges, even when it fails.
  */
@@ -42,8 +42,7 @@ export interface PbxContractSetup {
   /** Originate timeout used for the no-answer case. */
   noAnswerTimeoutSec: number;
   /**
-   * Real milliseconds per lab millisecond of the far end: 1 on the lab, 1/speed for the fake,
-   * the wire server's timeScale. Cases about the far end's timing (key presses, a machine's
+   * Real milliseconds per lab millisecond of the far end: 1 on the lab, 1/speed for the fake. Cases about the far end's timing (key presses, a machine's
    * greeting, a sound's length) check it through this.
    */
   timeScale: number;

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { it } from 'vitest';
+import { expect, it } from 'vitest';
 import { EslDriver } from '../../src/pbx/freeswitch/esl-driver.js';
 import { describePbxContract } from '../contract/pbx-contract.js';
 import { labFreeswitch } from '../support/lab.js';
@@ -13,6 +13,14 @@ if (lab.skip !== undefined) {
 } else {
   const fs = lab.fs;
   const make = () => new EslDriver({ ...fs.esl, recordingDir: fs.recordingDir }, logger);
+  it('refuses a wrong event-socket password (the real mod_event_socket)', async () => {
+    const driver = new EslDriver(
+      { ...fs.esl, password: `${fs.esl.password}-wrong`, recordingDir: fs.recordingDir, maxBackoffMs: 200 },
+      logger,
+    );
+    await expect(driver.connect()).rejects.toMatchObject({ code: 'rejected' });
+    await driver.close();
+  });
   describePbxContract('esl (lab FreeSWITCH)', () => ({
     capabilities: make().capabilities,
     createDriver: async () => {

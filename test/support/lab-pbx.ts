@@ -54,6 +54,7 @@ function freeswitch(): LabPbx {
         recordingDir: fs().recordingDir,
         amdEngine: 'mod_amd' as const,
         conferenceProfile: 'dialer',
+        apiLanes: 4,
         amdVerdictTimeoutMs: 10_000,
         avmdWindowMs: 8_000,
       };

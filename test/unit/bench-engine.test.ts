@@ -109,6 +109,10 @@ describe('bench:engine command line', () => {
     expect(a.importRows).toBe(1_000_000);
     expect([...a.parts]).toEqual(['connect', 'load', 'memory', 'selection', 'import', 'freeswitch']);
     expect(a.rate.cps).toBe(200);
+    // Part 6, the FreeSWITCH column: the engine's and the bare ESL client's calls, the rate plan.
+    expect([a.fsConnectCalls, a.fsBaselineCalls, a.fsRate.calls, a.fsRate.maxChannels]).toEqual([
+      300, 75, 1_000, 120,
+    ]);
   });
 
   it('--quick is small; --leads-10m adds the 10 M list; --parts picks parts', () => {

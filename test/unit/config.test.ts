@@ -153,6 +153,7 @@ describe('loadConfig', () => {
       amdVerdictTimeoutMs: 10_000,
       avmdWindowMs: 8_000,
       conferenceProfile: 'dialer',
+      apiLanes: 4,
     });
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ReconnectingSession } from '../reconnecting-session.js';
 import { EventFanout } from '../event-fanout.js';
 import type { Logger } from '../../logger.js';
@@ -78,6 +79,7 @@ export class EslDriver implements PbxDriver {
           events: ESL_EVENTS,
           connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
           commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+          apiLanes: options.apiLanes ?? 4,
         });
         client.on('event', (e) => this.handle(e));
         return client;
@@ -252,9 +254,13 @@ export class EslDriver implements PbxDriver {
       ringing: false,
       ended: false,
     });
+    // Registered before sending: a fast `-ERR` job can arrive in the same read as bgapi's reply.
+    const jobId = randomUUID();
+    this.jobs.set(jobId, r.callId);
     try {
-      this.jobs.set(await client.bgapi(command), r.callId);
+      await client.bgapi(command, jobId);
     } catch (e) {
+      this.jobs.delete(jobId);
       this.calls.delete(r.callId);
       throw e instanceof PbxError ? e : new PbxError('protocol', String(e), { cause: e });
     }

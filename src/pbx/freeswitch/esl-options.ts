@@ -24,6 +24,8 @@ export interface EslDriverOptions {
   amdVerdictTimeoutMs?: number;
   /** avmd only: no beep this long after answer is reported as `notsure` (default 8 s). */
   avmdWindowMs?: number;
+  /** Extra event-socket connections for `api` commands only (default 4; see EslClient). */
+  apiLanes?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
   maxBackoffMs?: number;
