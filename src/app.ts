@@ -76,6 +76,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const pbx = new PbxNodes(config.pbx.nodes, logger, options.drivers);
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
+  metrics.watchPbx(() => pbx.states());
   const campaigns = new PgCampaignCatalog(db);
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
