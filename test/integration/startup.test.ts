@@ -91,6 +91,16 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     );
   }, 90_000);
 
+  it('an unknown agent is named with the agents there are and where to add one', async () => {
+    const file = join(dir, 'campaign.yaml');
+    writeFileSync(file, 'code: first\nname: First\npurpose: care\n');
+    const r = await dialer(['-c', config({}), 'campaign', 'create', file, '--by', 'alice']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: no agent "alice" (agents: none yet; adding one: docs/admin-guide.md, "Agents")',
+    );
+  }, 90_000);
+
   it('demo --no-lab with the PBX down fails at once, saying how to start the lab', async () => {
     const r = await dialer(['-c', config({}), 'demo', '--no-lab', '--seconds', '5']);
     expect(r.code).toBe(1);
