@@ -184,7 +184,7 @@ function stockConfig(root: string, etc: string, inner: string): void {
   };
   // Debian ships [directories] as a template (!), so its values are ignored: make it a section.
   let conf = readFileSync(join(root, 'etc/asterisk/asterisk.conf'), 'utf8').replace(
-    '[directories](!)',
+    /^\[directories\]\(!\)/m,
     '[directories]',
   );
   for (const [k, v] of Object.entries(own))
