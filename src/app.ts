@@ -87,6 +87,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const pbx = new PbxNodes(config.pbx.nodes, logger, options.drivers);
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
+  metrics.watchPbx(() => pbx.states());
   const campaigns = new PgCampaignCatalog(db);
   const owner = `${config.instance.name}@${hostname()}:${process.pid}`;
   const heartbeat = new ProcessHeartbeat(db, owner, logger);

@@ -46,4 +46,36 @@ export class Metrics {
     labelNames: ['campaign', 'state'] as const,
     registers: [this.registry],
   });
+  readonly dialLevel = new Gauge({
+    name: 'dialer_dial_level',
+    help: 'Calls in flight (ringing, waiting or connected) per active agent (not paused or logged out)',
+    labelNames: ['campaign'] as const,
+    registers: [this.registry],
+  });
+  readonly hopperDepth = new Gauge({
+    name: 'dialer_hopper_depth',
+    help: 'Dial attempts queued in the campaign hopper (BullMQ on Redis), as last read by the runner',
+    labelNames: ['campaign'] as const,
+    registers: [this.registry],
+  });
+  readonly recordings = new Counter({
+    name: 'dialer_recordings_total',
+    help: 'Call recordings by result: archived (copied, sha256 stored) or failed (left in the PBX spool for recovery)',
+    labelNames: ['campaign', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly pbxUp = new Gauge({
+    name: 'dialer_pbx_up',
+    help: 'PBX connection state by node, read at each scrape: 1 connected, 0 not',
+    labelNames: ['node'] as const,
+    registers: [this.registry],
+  });
+
+  /** Reads each PBX node's state when /metrics is scraped. */
+  watchPbx(states: () => Promise<{ node: string; up: boolean }[]>): void {
+    const gauge = this.pbxUp;
+    (gauge as unknown as { collect: () => Promise<void> }).collect = async () => {
+      for (const s of await states()) gauge.set({ node: s.node }, s.up ? 1 : 0);
+    };
+  }
 }

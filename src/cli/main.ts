@@ -35,6 +35,8 @@ export interface AppHolder {
 /** What the app is for: the demo never picks up config/dialer.yaml (it would dial a real trunk). */
 export interface AppRequest {
   labOnly?: boolean;
+  /** Postgres only (doctor, import, campaign, …): a PBX credential file need not be readable. */
+  databaseOnly?: boolean;
 }
 
 function packageVersion(): string {
@@ -52,34 +54,39 @@ export function buildProgram(holder: AppHolder = {}): Command {
     )
     .showHelpAfterError();
 
-  const getConfig = (): Config =>
-    loadConfig({ file: program.opts<{ config?: string }>().config, implicitFile: !holder.labOnly });
+  const getConfig = (databaseOnly = false): Config =>
+    loadConfig({
+      file: program.opts<{ config?: string }>().config,
+      implicitFile: !holder.labOnly,
+      pbxSecrets: databaseOnly ? 'optional' : 'required',
+    });
   const getApp = async (request: AppRequest = {}): Promise<App> => {
     if (request.labOnly) holder.labOnly = true;
-    holder.app ??= createApp(getConfig());
+    holder.app ??= createApp(getConfig(request.databaseOnly));
     return Promise.resolve(holder.app);
   };
+  const getDbApp = () => getApp({ databaseOnly: true });
   program.hook('postAction', async () => {
     await holder.app?.close();
   });
 
-  registerConfigCommand(program, getConfig);
-  registerMigrateCommand(program, getApp);
-  registerCampaignCommand(program, getApp);
-  registerImportCommand(program, getApp);
-  registerDncCommand(program, getApp);
-  registerDoctorCommand(program, getApp);
+  registerConfigCommand(program, () => getConfig());
+  registerMigrateCommand(program, getDbApp);
+  registerCampaignCommand(program, getDbApp);
+  registerImportCommand(program, getDbApp);
+  registerDncCommand(program, getDbApp);
+  registerDoctorCommand(program, getDbApp);
   registerPbxCommand(program, getApp);
-  registerRefusalsCommand(program, getApp);
-  registerRecordingsCommand(program, getApp);
+  registerRefusalsCommand(program, getDbApp);
+  registerRecordingsCommand(program, getDbApp);
   registerWebhooksCommand(program, getApp);
   registerDemoCommand(program, getApp);
-  registerSimulateCommand(program, getApp);
-  registerSurveyCommand(program, getApp);
+  registerSimulateCommand(program, getDbApp);
+  registerSurveyCommand(program, getDbApp);
   registerRunCommand(program, getApp);
   registerLabCommand(program);
-  registerApiKeyCommand(program, getApp);
-  registerUserCommand(program, getApp);
+  registerApiKeyCommand(program, getDbApp);
+  registerUserCommand(program, getDbApp);
   return program;
 }
 

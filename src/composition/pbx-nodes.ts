@@ -70,6 +70,17 @@ export class PbxNodes {
     };
   }
 
+  /** Each configured node: connected now (a node no campaign has used yet is not). */
+  async states(): Promise<{ node: string; up: boolean }[]> {
+    return Promise.all(
+      this.names.map(async (node) => {
+        const d = this.drivers.get(node);
+        const h = d ? await d.health().catch(() => ({ ok: false })) : { ok: false };
+        return { node, up: h.ok };
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.drivers.values()].map((d) => d.close()));
   }

@@ -45,6 +45,11 @@ export interface LoadOptions {
   file?: string;
   /** False: never pick up `config/dialer.yaml` by itself (the demo runs on the lab's defaults). */
   implicitFile?: boolean;
+  /**
+   * `optional`: a PBX credential file that cannot be read leaves that password empty instead of
+   * failing — for commands that use only Postgres (doctor, import, campaign, …).
+   */
+  pbxSecrets?: 'required' | 'optional';
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
 }
@@ -60,7 +65,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const file = named ?? (options.implicitFile === false ? undefined : defaultFile(cwd));
   const source = file ? resolve(cwd, file) : 'embedded defaults';
   try {
-    return loadFrom(source, file ? readYaml(source) : { raw: labDefaults(), lineOf: undefined }, env, cwd);
+    const read = file ? readYaml(source) : { raw: labDefaults(), lineOf: undefined };
+    return loadFrom(source, read, env, cwd, options.pbxSecrets ?? 'required');
   } catch (err) {
     if (!(err instanceof ConfigError) || named !== undefined || !file) throw err;
     throw new ConfigError(err.source, err.problems, IMPLICIT_NOTE);
@@ -76,6 +82,7 @@ function loadFrom(
   { raw, lineOf }: { raw: Record<string, unknown>; lineOf: LineOf | undefined },
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
+  pbxSecrets: 'required' | 'optional',
 ): Config {
   applyEnv(raw, env);
   const result = configSchema.safeParse(raw);
@@ -84,7 +91,7 @@ function loadFrom(
     ...crossCheck(raw).map((i) => problemLine(i.path, i.message, lineOf)),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(source, problems);
-  return deepFreeze(resolveSecrets(result.data, source, cwd, lineOf));
+  return deepFreeze(resolveSecrets(result.data, { source, cwd, lineOf, pbxSecrets }));
 }
 
 function defaultFile(cwd: string): string | undefined {
@@ -115,13 +122,21 @@ function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, str
   set('recordings', 'root', env['DIALER_RECORDINGS_ROOT']);
 }
 
-function resolveSecrets(cfg: ParsedConfig, source: string, cwd: string, lineOf?: LineOf): Config {
+interface SecretContext {
+  source: string;
+  cwd: string;
+  lineOf?: LineOf;
+  pbxSecrets: 'required' | 'optional';
+}
+
+function resolveSecrets(cfg: ParsedConfig, { source, cwd, lineOf, pbxSecrets }: SecretContext): Config {
   const problems: string[] = [];
   const secret = (inline: string | undefined, file: string | undefined, key: PropertyKey[]): string => {
     if (inline !== undefined) return inline;
     try {
       return readFileSync(resolve(cwd, file ?? ''), 'utf8').trim();
     } catch (err) {
+      if (pbxSecrets === 'optional' && key[0] === 'pbx') return '';
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       const hint =
         code === 'ENOENT'

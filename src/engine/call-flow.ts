@@ -1,5 +1,6 @@
 import type { AttemptResult, DialAttempt } from '../domain/attempt.js';
 import { callLogger, type Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
 import type { CallLog } from '../ports/call-log.js';
 import type { Clock } from '../ports/clock.js';
@@ -18,6 +19,7 @@ export interface CallFlowDeps {
   archive: RecordingArchive;
   logger: Logger;
   clock: Clock;
+  metrics?: Metrics;
 }
 
 export interface CallPlan {

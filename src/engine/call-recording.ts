@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
 import type { Clock } from '../ports/clock.js';
 import { NOT_STARTED, type RecordingArchive, type RecordingLog } from '../ports/recordings.js';
@@ -10,6 +11,7 @@ export interface CallRecordingDeps {
   recordings: RecordingLog;
   archive: RecordingArchive;
   clock: Clock;
+  metrics?: Metrics;
 }
 
 /**
@@ -38,7 +40,10 @@ export async function startCallRecording(
   };
   router.onRecording(name, (e) => {
     if (e.type === 'recording-finished') void afterRow(() => archive(deps, log, name, call));
-    if (e.type === 'recording-failed') void afterRow(() => recordings.failed(name, e.detail));
+    if (e.type === 'recording-failed') {
+      deps.metrics?.recordings.inc({ campaign: call.campaignCode, result: 'failed' });
+      void afterRow(() => recordings.failed(name, e.detail));
+    }
   });
   try {
     await pbx.startRecording({ name, target: { callId: call.callId }, format: 'wav' });
@@ -76,7 +81,9 @@ async function archive(
       (a) => recordings.archived(name, a),
     );
     await recordings.spoolDeleted(name);
+    deps.metrics?.recordings.inc({ campaign: call.campaignCode, result: 'archived' });
   } catch (err) {
+    deps.metrics?.recordings.inc({ campaign: call.campaignCode, result: 'failed' });
     log.error({ err, recording: name }, 'recording not archived; it stays in the PBX spool');
     await recordings.failed(name, String(err)).catch(() => undefined);
   }

@@ -262,6 +262,7 @@ export class CampaignRunner {
     }
     if (now < this.nextClaimAt) return;
     const size = await this.deps.hopper.size();
+    this.deps.metrics?.hopperDepth.set({ campaign: this.plan.campaignCode }, size);
     if (size >= this.plan.hopperLowWater) return;
     const claimed = await this.deps.ledger.claim(this.plan.hopperLowWater * 2 - size, new Date(now));
     await this.deps.hopper.add(claimed);

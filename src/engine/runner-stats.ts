@@ -65,4 +65,6 @@ export function setGauges(
   if (!m) return;
   m.liveCalls.set({ campaign }, liveCalls);
   for (const state of AGENT_STATES) m.agents.set({ campaign, state }, agents.count(state));
+  const active = agents.all().filter((a) => a.status.state !== 'paused' && a.status.state !== 'logged-out');
+  m.dialLevel.set({ campaign }, active.length === 0 ? 0 : liveCalls / active.length);
 }

@@ -97,6 +97,40 @@ describe.each(labPbxs())('engine, predictive, on the lab $name', (lab) => {
     ).toBe('completed');
   });
 
+  it("GET /metrics' numbers are the database's", async () => {
+    const text = await app.metrics.registry.metrics();
+    const code = (await t.db('campaigns').where({ id: result.campaignId }).first<{ code: string }>())?.code;
+    const value = (name: string, labels: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${name}{`) && l.includes(`campaign="${code}"`) && l.includes(labels))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    const byOutcome = await t
+      .db('calls')
+      .where({ campaign_id: result.campaignId })
+      .whereNotNull('outcome')
+      .groupBy('outcome')
+      .select<{ outcome: string; n: number }[]>('outcome', t.db.raw('count(*)::int as n'));
+    expect(byOutcome.length).toBeGreaterThan(1);
+    for (const r of byOutcome)
+      expect(value('dialer_calls_ended_total', `outcome="${r.outcome}"`), r.outcome).toBe(r.n);
+    const abandoned = await t
+      .db('calls')
+      .where({ campaign_id: result.campaignId, abandoned: true })
+      .count<{ n: number }[]>({ n: '*' });
+    expect(value('dialer_abandoned_total', '')).toBe(Number(abandoned[0]?.n));
+    const archived = await t
+      .db('recordings as r')
+      .join('calls as c', 'c.id', 'r.call_id')
+      .where({ 'c.campaign_id': result.campaignId, 'r.status': 'archived' })
+      .count<{ n: number }[]>({ n: '*' });
+    expect(value('dialer_recordings_total', 'result="archived"')).toBe(Number(archived[0]?.n));
+    expect(value('dialer_connect_seconds_count', '')).toBe(result.summary.bridged);
+  });
+
   it('sent each (lead, attempt) to the far end once', async () => {
     const rows = await t
       .db('calls')

@@ -121,6 +121,24 @@ describe('dialer pbx check on the lab', () => {
     expect(c['recording']?.status).toBe('ok');
   });
 
+  const overAmi = (secret?: string): Config => {
+    const { ari: _ari, ...node } = base.pbx.nodes[0]!;
+    const ami = { ...labSettings().ami, ...(secret ? { secret } : {}) };
+    return { ...base, pbx: { nodes: [{ ...node, driver: 'ami', ami }] } };
+  };
+
+  it('an AMI node: the login, its contexts and endpoints; a wrong secret named with the manager.conf fix', async () => {
+    const c = byCheck(await runPbxChecks(overAmi(), t.db, logger));
+    expect(c['ami']?.status).toBe('ok');
+    expect(c['dialplan']).toMatchObject({ status: 'ok' });
+    expect(c['trunk lab-carrier']?.status).toBe('ok');
+    expect(c['agent agent1']?.status).toBe('ok');
+    const bad = await runPbxChecks(overAmi('not-the-secret'), t.db, logger);
+    expect(bad[0]).toMatchObject({ check: 'ami', status: 'fail' });
+    expect(bad[0]?.detail).toContain('AMI login refused');
+    expect(bad[0]?.fix).toContain('manager.conf: [');
+  });
+
   it('the lab settings it checks are the lab the tests use', () => {
     expect(base.pbx.nodes[0]?.ari?.url).toBe(labSettings().ari.url);
   });

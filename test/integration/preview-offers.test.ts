@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfferView } from '../../src/domain/preview/offer.js';
@@ -153,10 +156,12 @@ describe('preview offers (real Postgres and Redis)', () => {
       })),
     );
     const prefix = `pv-restart-${Date.now().toString(36)}`;
+    const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-rec-'));
     const worker = await startWorker({
       name: 'pv-worker',
       dbUrl: t.url,
       prefix,
+      recordingsRoot,
       campaignId: c,
       agents: ['agent1', 'agent2'],
     });
@@ -213,8 +218,9 @@ describe('preview offers (real Postgres and Redis)', () => {
     } finally {
       await registry.stopAll(2_000);
       await app.close();
-      // The prefix was shared with the killed worker: its keys are this test's to remove.
+      // The prefix and folder were shared with the killed worker: this test removes them.
       await deleteRedisPrefix(prefix);
+      rmSync(recordingsRoot, { recursive: true, force: true });
     }
     // A clean stop gives every open offer back.
     expect(

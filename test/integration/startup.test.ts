@@ -84,6 +84,36 @@ describe('dialer run with a dependency down (real Postgres, closed ports)', () =
     expect(r.stderr).toMatch(/\[1\]\.role \(line 5\): /);
   }, 90_000);
 
+  it('doctor needs only Postgres: a missing PBX password file does not stop it', async () => {
+    const file = config({}).replace(/\.yaml$/, '-nopw.yaml');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(
+      file,
+      readFileSync(config({}), 'utf8').replace(
+        'username: u, password: p',
+        'username: u, passwordFile: /nonexistent/ari-password',
+      ),
+    );
+    const r = await dialer(['-c', file, 'doctor', 'no-such-campaign']);
+    expect(r.stderr).toContain('error: no campaign "no-such-campaign"');
+    expect(r.stderr).not.toContain('Configuration error');
+    const check = await dialer(['-c', file, 'pbx', 'check']);
+    expect(check.code).toBe(78);
+    expect(check.stderr).toMatch(
+      /passwordFile \(line \d+\): cannot read \/nonexistent\/ari-password: ENOENT/,
+    );
+  }, 90_000);
+
+  it('an unknown agent is named with the agents there are and where to add one', async () => {
+    const file = join(dir, 'campaign.yaml');
+    writeFileSync(file, 'code: first\nname: First\npurpose: care\n');
+    const r = await dialer(['-c', config({}), 'campaign', 'create', file, '--by', 'alice']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: no agent "alice" (agents: none yet; adding one: docs/admin-guide.md, "Agents")',
+    );
+  }, 90_000);
+
   it('demo --no-lab with the PBX down fails at once, saying how to start the lab', async () => {
     const r = await dialer(['-c', config({}), 'demo', '--no-lab', '--seconds', '5']);
     expect(r.code).toBe(1);

@@ -19,9 +19,15 @@ export function engineTestApp<D extends PbxDriver = PbxDriver>(
   t: Pick<TestDb, 'url'>,
   name: string,
   /** A shared Redis prefix (several processes on one campaign) and config parts to replace. */
-  options: { prefix?: string; config?: Partial<Config>; driver?: (logger: Logger) => D } = {},
+  options: {
+    prefix?: string;
+    /** A recordings root the caller owns (and removes); default: a temporary one removed on close. */
+    recordingsRoot?: string;
+    config?: Partial<Config>;
+    driver?: (logger: Logger) => D;
+  } = {},
 ): { app: App; recordingsRoot: string; prefix: string; pbx: () => Promise<D> } {
-  const recordingsRoot = mkdtempSync(join(tmpdir(), 'dialer-rec-'));
+  const recordingsRoot = options.recordingsRoot ?? mkdtempSync(join(tmpdir(), 'dialer-rec-'));
   const prefix = options.prefix ?? `test-${name}-${Date.now().toString(36)}`;
   // The lab's embedded defaults, never a config/dialer.yaml someone left in the checkout.
   const base = loadConfig({ env: {}, file: undefined, implicitFile: false, cwd: process.cwd() });
@@ -44,7 +50,7 @@ export function engineTestApp<D extends PbxDriver = PbxDriver>(
     name: 'test-cleanup',
     run: async () => {
       if (!options.prefix) await deleteRedisPrefix(prefix, config.redis.url);
-      rmSync(recordingsRoot, { recursive: true, force: true });
+      if (!options.recordingsRoot) rmSync(recordingsRoot, { recursive: true, force: true });
     },
   });
   const node = config.pbx.nodes[0]?.name ?? 'lab';

@@ -8,6 +8,7 @@ import type { CampaignPlan } from '../../src/engine/campaign-runner.js';
 import { EngineRegistry } from '../../src/engine/registry.js';
 import { TrunkLimiter } from '../../src/engine/trunk-limiter.js';
 import { FakePbxDriver, ManualClock } from '../../src/pbx/fake/index.js';
+import type { Metrics } from '../../src/metrics.js';
 import type { CampaignRow } from '../../src/ports/campaigns.js';
 import { MemoryCalls, MemoryLedger } from './engine-memory.js';
 import {
@@ -36,6 +37,8 @@ export interface UnitCampaign {
   /** Preview: seconds an offer shows before it dials by itself (0 = only on the agent's click). */
   previewSeconds?: number;
   idMessageSec?: number;
+  /** Prometheus metrics the engine updates (GET /metrics in the service). */
+  metrics?: Metrics;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function engineUnit(c: UnitCampaign) {
           views: offers,
           logger,
           clock,
+          metrics: c.metrics,
           // Predictive: the test decides the lines; progressive keeps one per ready agent.
           pacer: c.mode === 'predictive' ? pacer : undefined,
         },

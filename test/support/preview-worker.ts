@@ -12,6 +12,8 @@ interface WorkerSettings {
   name: string;
   dbUrl: string;
   prefix: string;
+  /** The test's folder: this process is killed with SIGKILL and cannot remove its own. */
+  recordingsRoot: string;
   campaignId: number;
   agents: string[];
 }
@@ -19,6 +21,7 @@ interface WorkerSettings {
 const w = JSON.parse(process.env['DIALER_WORKER'] ?? '{}') as WorkerSettings;
 const { app } = engineTestApp({ url: w.dbUrl }, w.name, {
   prefix: w.prefix,
+  recordingsRoot: w.recordingsRoot,
   driver: () => new FakePbxDriver(),
 });
 const registry = app.engines();

@@ -241,3 +241,22 @@ describe('config/dialer.yaml picked up by itself', () => {
     expect(source).toBe('embedded defaults');
   });
 });
+
+describe('commands that use only Postgres', () => {
+  it('load a config whose PBX password file is missing (pbxSecrets optional), the database URL still required', () => {
+    const file = writeTemp('dialer.yaml', readExample());
+    const cfg = loadConfig({ env: {}, file, pbxSecrets: 'optional' });
+    expect(cfg.pbx.nodes[0]?.ari?.password).toBe('');
+    const noUrl = readExample().replace(
+      'url: postgres://dialer@127.0.0.1:5432/dialer',
+      'urlFile: /nonexistent/dialer-database-url',
+    );
+    expect(
+      problemsOf(() => loadConfig({ env: {}, file: writeTemp('d.yaml', noUrl), pbxSecrets: 'optional' })),
+    ).toEqual([
+      expect.stringMatching(
+        /^database\.urlFile \(line \d+\): cannot read \/nonexistent\/dialer-database-url: ENOENT/,
+      ),
+    ]);
+  });
+});

@@ -16,8 +16,11 @@ const cliActor = () => `cli:${userInfo().username}`;
 
 async function agentId(app: App, username: string): Promise<number> {
   const a = await app.db('agents').where({ username }).first<{ id: number } | undefined>('id');
-  if (!a) throw new Error(`no agent "${username}"`);
-  return a.id;
+  if (a) return a.id;
+  const known = await app.db('agents').orderBy('username').limit(6).pluck<string[]>('username');
+  const list =
+    known.length === 0 ? 'none yet' : `${known.slice(0, 5).join(', ')}${known.length > 5 ? ', …' : ''}`;
+  throw new Error(`no agent "${username}" (agents: ${list}; adding one: docs/admin-guide.md, "Agents")`);
 }
 
 const MOVES: Record<Exclude<CampaignAction, 'approve'>, string> = {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../../config/load.js';
 import { engineSettings } from '../../domain/campaign/engine-settings.js';
 import type { Logger } from '../../logger.js';
+import { checkAmiNode } from './ami-check.js';
 import { checkAriNode } from './ari-check.js';
 import { soundsIn, type CheckLine, type NodeNeeds } from './report.js';
 
@@ -51,13 +52,14 @@ export async function runPbxChecks(
       sounds,
     };
     if (node.ari) lines.push(...(await checkAriNode(node.name, node.ari, needs, logger)));
+    else if (node.ami) lines.push(...(await checkAmiNode(node.name, node.ami, needs)));
     else
       lines.push({
         node: node.name,
         check: node.driver,
         status: 'skipped',
-        detail: `pbx check covers Asterisk over ARI so far; this node uses ${node.driver}`,
-        fix: node.esl ? 'see dialplan/freeswitch/README.md' : 'see docs/admin-guide.md',
+        detail: `pbx check covers Asterisk (ARI, AMI) so far; this node uses ${node.driver}`,
+        fix: 'see dialplan/freeswitch/README.md',
       });
   }
   return lines;

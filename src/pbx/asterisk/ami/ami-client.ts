@@ -85,8 +85,9 @@ export class AmiClient extends EventEmitter<{ event: [AmiMessage]; closed: [stri
     const id = `list-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const items: AmiMessage[] = [];
     let onEvent: (e: AmiMessage) => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
     const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+      timer = setTimeout(
         () => reject(new PbxError('timeout', 'AMI list timed out')),
         this.options.actionTimeoutMs,
       );
@@ -100,11 +101,15 @@ export class AmiClient extends EventEmitter<{ event: [AmiMessage]; closed: [stri
       };
       this.on('event', onEvent);
     });
+    // A refused action (e.g. an unknown context) must not leave the list's timer to reject later,
+    // unheard: that was an unhandled rejection ending the process.
+    done.catch(() => undefined);
     try {
       await this.action({ ...action, actionid: id });
       await done;
       return items;
     } finally {
+      clearTimeout(timer);
       this.off('event', onEvent);
     }
   }
