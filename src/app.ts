@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { campaignEngineFactory } from './composition/campaign-engines.js';
@@ -18,7 +17,7 @@ import type { Dependency } from './startup/dependencies.js';
 import { createDb } from './store/db.js';
 import { PgDispositionLog } from './store/dispositions.js';
 import { PgComplianceGate } from './store/gate-facts.js';
-import { ProcessHeartbeat } from './store/process-heartbeat.js';
+import { ProcessHeartbeat, processOwner } from './store/process-heartbeat.js';
 import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
@@ -79,7 +78,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const gate = new PgComplianceGate(db);
   const metrics = new Metrics();
   const campaigns = new PgCampaignCatalog(db);
-  const owner = `${config.instance.name}@${hostname()}:${process.pid}`;
+  const owner = processOwner(config.instance.name);
   const heartbeat = new ProcessHeartbeat(db, owner, logger);
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
@@ -95,6 +94,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       pbxHealth: () => pbx.health(),
       now: () => clock.now(),
     }));
+  shutdown.onHurry(() => registry?.hurryAll());
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'heartbeat', run: () => heartbeat.stop() });

@@ -90,7 +90,7 @@ export function campaignEngineFactory(
       recordings: new RecordingRepository(d.db),
       archive,
       recovery: new PgRecordingRecovery(d.db, archive, logger),
-      agentStates: new AgentRepository(d.db),
+      agentStates: new AgentRepository(d.db, owner),
       surveys: new SurveyRepository(d.db),
       hopper: new Hopper(redis, campaignId, prefix),
       lease,

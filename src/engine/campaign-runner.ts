@@ -12,6 +12,7 @@ import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
 import type { RecordingRecovery } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
+import { Drain } from './drain.js';
 import { OrphanWatch } from './orphans.js';
 import { observeEnd, observeRouted } from './pacer-feedback.js';
 import { emptyStats, recordResult, setGauges, type RunnerStats } from './runner-stats.js';
@@ -55,6 +56,8 @@ export interface RunnerModeDesk {
 
 /** How often the runner sweeps for stranded attempts and unarchived recordings. */
 const SWEEP_MS = 30_000;
+/** After a hurried stop hangs up the live calls, how long their ends may take to be written. */
+const HURRY_GRACE_MS = 10_000;
 /** A claimed attempt with no call row after this long was lost between claim and dial. */
 const STRANDED_AFTER_MS = 120_000;
 
@@ -82,6 +85,8 @@ export class CampaignRunner {
   /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
   private held = false;
   private desk?: RunnerModeDesk;
+  private hurried = false;
+  private readonly drainer: Drain;
   readonly stats: RunnerStats = emptyStats();
   private readonly log: Logger;
   private readonly orphans: OrphanWatch;
@@ -91,6 +96,7 @@ export class CampaignRunner {
     private readonly plan: CampaignPlan,
   ) {
     this.log = deps.logger.child({ campaignId: plan.id, mode: plan.mode });
+    this.drainer = new Drain(deps.clock);
     this.orphans = new OrphanWatch({ ...deps, logger: this.log, now: () => this.now() }, plan.id);
   }
 
@@ -153,14 +159,26 @@ export class CampaignRunner {
   async stop(drainMs: number): Promise<void> {
     this.stopping = true;
     this.deps.clock.clearTimeout(this.timer);
-    let timer: unknown;
-    const deadline = new Promise((r) => (timer = this.deps.clock.setTimeout(() => r(undefined), drainMs)));
-    await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
-    this.deps.clock.clearTimeout(timer);
+    await this.drainer.wait(this.inFlight.values(), this.hurried ? 0 : drainMs);
+    // Hung up by hurry(): their ends, outcomes and recordings are written before we go on.
+    if (this.hurried) await this.drainer.wait(this.inFlight.values(), HURRY_GRACE_MS);
     const queued = await this.deps.hopper.drain();
     await this.deps.ledger.returned(queued, new Date(this.now()));
     await this.desk?.stop();
     await this.deps.lease.stop();
+  }
+
+  /**
+   * Shutdown in a hurry (a second SIGTERM): the drain stops waiting, and every live call is hung
+   * up now; stop() then waits up to HURRY_GRACE_MS for their ends to be written.
+   */
+  hurry(): void {
+    this.hurried = true;
+    for (const callId of this.inFlight.keys())
+      void this.deps.pbx
+        .hangup(callId)
+        .catch((err: unknown) => this.log.warn({ err, callId }, 'hang-up failed'));
+    this.drainer.cut();
   }
 
   async tick(): Promise<void> {

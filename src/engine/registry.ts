@@ -116,6 +116,11 @@ export class EngineRegistry {
     return { desk: engine.preview, agentId: agent.id };
   }
 
+  /** A second SIGTERM: every campaign hangs up its live calls now (CampaignRunner.hurry). */
+  hurryAll(): void {
+    for (const e of this.engines.values()) e.runner.hurry();
+  }
+
   async stopAll(drainMs: number): Promise<void> {
     await Promise.allSettled([...this.engines.values()].map((e) => e.stop(drainMs)));
     this.engines.clear();
