@@ -28,6 +28,7 @@ import {
 } from './events.js';
 import { liveChannelIds, type AriCallState as CallState, type AriDriverOptions } from './ari-options.js';
 import { AriRest } from './rest.js';
+import { RecentIds } from '../../recent-ids.js';
 
 export type { AriDriverOptions } from './ari-options.js';
 
@@ -47,7 +48,7 @@ export class AriDriver implements PbxDriver {
   private readonly playback: AriPlayback;
   private readonly socket: AriSocket;
   private readonly calls = new Map<string, CallState>();
-  private readonly used = new Set<string>();
+  private readonly used = new RecentIds();
   private readonly snoopWaiters = new Map<string, () => void>();
   private readonly events: EventFanout;
   private wasDown = false;
@@ -87,6 +88,16 @@ export class AriDriver implements PbxDriver {
     this.socket.close();
     this.events.clear();
     return Promise.resolve();
+  }
+
+  retained(): Record<string, number> {
+    return {
+      calls: this.calls.size,
+      usedIds: this.used.size,
+      snoopWaiters: this.snoopWaiters.size,
+      playbackCalls: this.playback.retained(),
+      eventListeners: this.events.size,
+    };
   }
 
   onEvent(listener: (event: PbxEvent) => void): () => void {
