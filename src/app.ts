@@ -9,6 +9,8 @@ import { PgCampaignDoctor } from './diagnosis/campaign-diagnosis.js';
 import { EngineRegistry } from './engine/registry.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import type { ArchiveSpacePort } from './ports/recordings.js';
+import { ArchiveSpace } from './recordings/archive-space.js';
 import type { Clock } from './ports/clock.js';
 import type { GatePort } from './ports/gate.js';
 import type { RefusalHistory } from './ports/refusals.js';
@@ -45,6 +47,10 @@ export interface App {
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
   dependencies(): Dependency[];
   readonly shutdown: Shutdown;
+  /** The recording archive's free space (/health, /ready, the doctor). */
+  readonly archiveSpace: ArchiveSpacePort;
+  /** What `/health` lists as warnings (the archive full). */
+  warnings(): string[];
   close(): Promise<void>;
 }
 
@@ -80,12 +86,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const campaigns = new PgCampaignCatalog(db);
   const owner = processOwner(config.instance.name);
   const heartbeat = new ProcessHeartbeat(db, owner, logger);
+  const rec = config.recordings;
+  const archiveSpace = new ArchiveSpace(rec.root, rec.minFreeMb, rec.onFull, logger, metrics);
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
       startEngine: campaignEngineFactory({
         ...{ config, logger, db, redis, pbx, gate },
-        ...{ campaigns, clock, metrics, heartbeat },
+        ...{ campaigns, clock, metrics, heartbeat, archiveSpace },
       }),
       campaigns,
       agents: new AgentRepository(db),
@@ -93,11 +101,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       doctor: new PgCampaignDoctor(db),
       pbxHealth: () => pbx.health(),
       now: () => clock.now(),
+      archiveSpace,
     }));
   shutdown.onHurry(() => registry?.hurryAll());
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'heartbeat', run: () => heartbeat.stop() });
+  shutdown.add({ name: 'archive space', run: () => Promise.resolve(archiveSpace.stop()) });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
   // quit() waits for a connection that may never come; a client that is not up just disconnects.
   shutdown.add({
@@ -118,7 +128,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     refusals: new PgRefusalHistory(db),
     metrics,
     engines,
-    dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
+    dependencies: () =>
+      serviceDependencies({ config, db, redis, pbx, archiveSpace, redisDown: () => redisState.down }),
+    archiveSpace,
+    warnings: () => (archiveSpace.full ? [`recording archive full: ${archiveSpace.describe()}`] : []),
     shutdown,
     close: () => shutdown.run('close'),
   };

@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { GatePort } from '../ports/gate.js';
 import { Hopper } from '../queues/hopper.js';
 import { Lease } from '../queues/lease.js';
+import type { ArchiveSpace } from '../recordings/archive-space.js';
 import { RecordingArchiver } from '../recordings/archiver.js';
 import { PgRecordingRecovery } from '../recordings/recovery.js';
 import type { ProcessHeartbeat } from '../store/process-heartbeat.js';
@@ -38,6 +39,7 @@ export interface CampaignFactoryDeps {
   metrics?: Metrics;
   /** This process's heartbeat; its owner string marks the lease and every call row dialled here. */
   heartbeat: ProcessHeartbeat;
+  archiveSpace: ArchiveSpace;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
@@ -81,7 +83,8 @@ export function campaignEngineFactory(
     const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
       logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
-    const archive = new RecordingArchiver(d.config.recordings.root, logger);
+    d.archiveSpace.start();
+    const archive = new RecordingArchiver(d.config.recordings.root, logger, d.archiveSpace);
     const calls = new CallRepository(d.db, logger, owner);
     return startCampaignEngine(row, plan, {
       pbx,
@@ -102,6 +105,7 @@ export function campaignEngineFactory(
       logger,
       clock: d.clock,
       metrics: d.metrics,
+      archiveSpace: d.archiveSpace,
       pacer: options.pacer,
     });
   };

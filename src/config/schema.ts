@@ -113,7 +113,16 @@ export const configSchema = z
       .strict(),
     timezone: ianaZone.default('America/New_York'),
     defaultRegion: z.string().length(2).default('US'),
-    recordings: z.object({ root: z.string().min(1), format: z.enum(['wav']).default('wav') }).strict(),
+    recordings: z
+      .object({
+        root: z.string().min(1),
+        format: z.enum(['wav']).default('wav'),
+        /** The archive counts as full below this much free space (MB). */
+        minFreeMb: z.number().positive().default(200),
+        /** While full: `pause` starts no new call; `continue` dials on (recordings wait in the spool). */
+        onFull: z.enum(['pause', 'continue']).default('pause'),
+      })
+      .strict(),
     http: z
       .object({
         host: z.string().default('127.0.0.1'),

@@ -9,7 +9,7 @@ import type { AttemptLedger } from '../ports/attempt-ledger.js';
 import type { CallHistory } from '../ports/call-log.js';
 import type { GatePort } from '../ports/gate.js';
 import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
-import type { RecordingRecovery } from '../ports/recordings.js';
+import type { ArchiveSpacePort, RecordingRecovery } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
 import { Drain } from './drain.js';
@@ -44,6 +44,7 @@ export interface RunnerDeps extends CallFlowDeps {
   recovery: RecordingRecovery;
   agents: AgentPool;
   metrics?: Metrics;
+  archiveSpace?: ArchiveSpacePort;
 }
 
 /** A mode that decides its own dialling each tick instead of the pacer (preview: preview-desk.ts). */
@@ -204,8 +205,9 @@ export class CampaignRunner {
 
   /** The pacer decides; trunk slots first (capacity before dialling), then that many attempts. */
   private async pace(): Promise<void> {
-    // The lease may have lapsed while this tick waited on Redis or Postgres.
-    if (!this.deps.lease.isHeld) return;
+    // The lease may have lapsed while this tick waited on Redis or Postgres; a full archive
+    // with recordings.onFull: pause starts no new call.
+    if (!this.deps.lease.isHeld || this.deps.archiveSpace?.pausesDialling) return;
     const state = this.pacerState();
     setGauges(this.deps.metrics, this.plan.campaignCode, this.inFlight.size, this.deps.agents);
     const decision = this.deps.pacer.decide(state);
@@ -255,7 +257,7 @@ export class CampaignRunner {
 
   private async feed(): Promise<void> {
     const now = this.now();
-    if (now - this.lastSweep > SWEEP_MS) {
+    if (now - this.lastSweep > SWEEP_MS || this.deps.archiveSpace?.takeFreed()) {
       this.lastSweep = now;
       const inFlight = new Set(this.inFlight.keys());
       await this.deps.hopper.add(

@@ -26,6 +26,11 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** The gate's stored refusals (GET /api/refusals, /api/leads/:id/refusals). */
   refusals?: RefusalHistory;
+  /**
+   * Conditions an admin must see that do not make the process dead (the archive full): listed
+   * by `GET /health` as `warnings`, with status `degraded` (still 200: a restart would not help).
+   */
+  warnings?: () => string[];
   /** The built web console to serve (default: dist/web); false serves none. */
   webRoot?: string | false;
 }
@@ -49,7 +54,10 @@ export function buildServer(deps: ServerDeps) {
   });
 
   // Liveness: the process answers. Readiness: everything it needs answers (503 when not).
-  app.get('/health', () => ({ status: 'ok', uptimeSec: Math.round(process.uptime()) }));
+  app.get('/health', () => {
+    const warnings = deps.warnings?.() ?? [];
+    return { status: warnings.length ? 'degraded' : 'ok', uptimeSec: Math.round(process.uptime()), warnings };
+  });
   app.get('/ready', async (_req, reply) => {
     const checks = await deps.ready();
     const ready = checks.every((c) => c.ok);

@@ -1,5 +1,5 @@
-/** How many call ids a driver remembers to refuse a second originate with one (≈ 5 MB at most). */
-export const RECENT_IDS_KEPT = 50_000;
+/** How many call ids a driver remembers to refuse a second originate with one (≈ 1 MB at most). */
+export const RECENT_IDS_KEPT = 10_000;
 
 /**
  * The call ids a driver originated lately, to refuse a duplicate (PbxError `duplicate`), in

@@ -37,6 +37,8 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         metrics: app.metrics,
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
+        warnings: () =>
+          app.archiveSpace.full ? [`recording archive full: ${app.archiveSpace.describe()}`] : [],
       });
       const active = await app.db('campaigns').where({ status: 'active' }).pluck<number[]>('id');
       for (const id of active) await registry.start(id);
