@@ -6,6 +6,13 @@ export interface SoakSample {
   rssMb: number;
   /** Heap in use after a full GC, MB. */
   heapMb: number;
+  /** Of it, V8's code space (compiled code: grows while the JIT warms up, not with data), MB. */
+  codeMb?: number;
+}
+
+/** The samples with the code space taken out of the heap: the data the process keeps. */
+export function dataOnly(samples: readonly SoakSample[]): SoakSample[] {
+  return samples.map((s) => ({ ...s, heapMb: s.heapMb - (s.codeMb ?? 0) }));
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import type { Redis } from 'ioredis';
 import type { CampaignEngine } from '../../src/engine/campaign-engine.js';
 import { AriDriver } from '../../src/pbx/asterisk/ari/ari-driver.js';
@@ -19,7 +19,7 @@ import { sleep } from '../engine/clock.js';
 import { heapAfterGcMb } from '../engine/resources.js';
 import { answeringCustomers, insertAgents, insertLeads, seededTalk } from '../engine/seed.js';
 import { installStopHandlers, stop } from '../engine/stop.js';
-import { heapResidualMb, heapSlopePer1000, type SoakSample } from './figures.js';
+import { dataOnly, heapResidualMb, heapSlopePer1000, type SoakSample } from './figures.js';
 import { insertPredictiveCampaign, parseSoakArgs, type SoakArgs } from './setup.js';
 
 const log = (line: string) => console.log(line);
@@ -92,11 +92,14 @@ async function soak(a: SoakArgs): Promise<void> {
         live: engine.runner.liveCalls,
         rssMb: process.memoryUsage().rss / 2 ** 20,
         heapMb: heapAfterGcMb(),
+        codeMb:
+          (getHeapSpaceStatistics().find((x) => x.space_name === 'code_space')?.space_used_size ?? 0) /
+          2 ** 20,
       };
       samples.push(s);
       log(
         `minute ${String(minute).padStart(3)}: calls ended ${String(s.callsEnded).padStart(6)}, live ${String(s.live).padStart(3)},` +
-          ` dialler RSS ${s.rssMb.toFixed(1)} MB, heap after GC ${s.heapMb.toFixed(2)} MB`,
+          ` dialler RSS ${s.rssMb.toFixed(1)} MB, heap after GC ${s.heapMb.toFixed(2)} MB (code ${s.codeMb?.toFixed(2)} MB)`,
       );
       if (a.snapshots && (minute === 1 || minute === a.minutes))
         log(`  heap snapshot: ${writeHeapSnapshot(join(a.snapshots, `soak-min${minute}.heapsnapshot`))}`);
@@ -129,8 +132,12 @@ function report(samples: readonly SoakSample[], errors: { count: number; samples
     `heap (after GC) from minute ${first?.minute} to ${last?.minute}: ${first?.heapMb.toFixed(2)} → ${last?.heapMb.toFixed(2)} MB` +
       ` over ${(last?.callsEnded ?? 0) - (first?.callsEnded ?? 0)} calls`,
   );
+  const data = dataOnly(samples);
   log(
     `heap slope: ${slope.toFixed(3)} MB per 1,000 calls (least squares over minutes ≥ 1; spread around it ±${noise.toFixed(2)} MB)`,
+  );
+  log(
+    `heap without V8's code space: ${heapSlopePer1000(data).toFixed(3)} MB per 1,000 calls (spread ±${heapResidualMb(data).toFixed(2)} MB)`,
   );
   log(`engine error lines: ${errors.count}${errors.samples.length ? ` (${errors.samples.join('; ')})` : ''}`);
 }

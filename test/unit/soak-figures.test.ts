@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heapResidualMb, heapSlopePer1000, type SoakSample } from '../../bench/soak/figures.js';
+import { dataOnly, heapResidualMb, heapSlopePer1000, type SoakSample } from '../../bench/soak/figures.js';
 
 const at = (minute: number, callsEnded: number, heapMb: number): SoakSample => ({
   minute,
@@ -19,5 +19,11 @@ describe('soak figures', () => {
   it('flat heap: slope 0; too few samples: NaN', () => {
     expect(heapSlopePer1000([at(0, 0, 5), at(1, 10, 9), at(2, 20, 9), at(3, 30, 9)])).toBe(0);
     expect(heapSlopePer1000([at(0, 0, 5), at(1, 10, 9)])).toBeNaN();
+  });
+});
+
+describe('dataOnly', () => {
+  it('takes the code space out of each sample', () => {
+    expect(dataOnly([{ ...at(0, 0, 40), codeMb: 3 }, at(1, 10, 41)]).map((s) => s.heapMb)).toEqual([37, 41]);
   });
 });
