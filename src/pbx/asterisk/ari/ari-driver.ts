@@ -91,12 +91,13 @@ export class AriDriver implements PbxDriver {
   }
 
   retained(): Record<string, number> {
+    const [calls, usedIds, snoops] = [this.calls.size, this.used.size, this.snoopWaiters.size];
     return {
-      calls: this.calls.size,
-      usedIds: this.used.size,
-      snoopWaiters: this.snoopWaiters.size,
+      calls,
+      usedIds,
+      snoopWaiters: snoops,
       playbackCalls: this.playback.retained(),
-      eventListeners: this.events.size,
+      events: this.events.size,
     };
   }
 
