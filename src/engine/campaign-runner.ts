@@ -304,9 +304,9 @@ export class CampaignRunner {
       const verdict = presetAgent
         ? ({ allowed: true } as const)
         : await this.deps.gate.check(attempt, new Date(this.now()));
-      if (!presetAgent && !this.deps.lease.isHeld) {
-        // The lease lapsed since this attempt was taken (Redis unreachable, or another holder):
-        // nothing is dialled without it; the attempt goes back to the list.
+      if (!presetAgent && (this.stopping || !this.deps.lease.isHeld)) {
+        // Stopping, or the lease lapsed since this attempt was taken (Redis unreachable, another
+        // holder): nothing more is dialled; the attempt goes back to the list.
         await this.deps.ledger.returned([attempt], new Date(this.now()));
         return;
       }
