@@ -3,7 +3,7 @@ import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
 import type { Clock } from '../ports/clock.js';
 import { NOT_STARTED, type RecordingArchive, type RecordingLog } from '../ports/recordings.js';
 import type { EventRouter } from './event-router.js';
-import { ArchiveFullError } from '../recordings/archive-space.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 
 export interface CallRecordingDeps {
   pbx: PbxDriver;

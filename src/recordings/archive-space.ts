@@ -1,26 +1,16 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { archiveFull } from '../domain/archive-full.js';
 import type { ArchiveSpacePort } from '../ports/recordings.js';
 
 /** How often the archive's free space is looked at. */
 export const SPACE_CHECK_MS = 5_000;
 
+export { archiveFull, ArchiveFullError } from '../domain/archive-full.js';
+
 /** What happens to dialling while the archive is full (`recordings.onFull`). */
 export type OnArchiveFull = 'pause' | 'continue';
-
-/** Pure: full when less than `minFreeMb` is free, or a write just failed for want of space. */
-export function archiveFull(freeBytes: number, minFreeMb: number, writeFailedSinceCheck: boolean): boolean {
-  return writeFailedSinceCheck || freeBytes < minFreeMb * 2 ** 20;
-}
-
-/** Thrown instead of archiving while the archive is full: the recording waits in the PBX spool. */
-export class ArchiveFullError extends Error {
-  constructor(detail: string) {
-    super(`recording archive full: ${detail}`);
-    this.name = 'ArchiveFullError';
-  }
-}
 
 /**
  * The recording archive's free space, looked at every SPACE_CHECK_MS and after a write that

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
 import type { ArchivedRecording, ArchiveRequest, ArchiveSpacePort, RecordingArchive } from '../ports/recordings.js';
-import { ArchiveFullError } from './archive-space.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 import { wavDurationSec } from './wav.js';
 
 export type { ArchiveRequest } from '../ports/recordings.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
 import type { RecordingArchive, RecordingRecovery } from '../ports/recordings.js';
 import { NOT_STARTED, RecordingRepository } from '../store/repositories/recordings.js';
-import { ArchiveFullError } from './archive-space.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 
 /** Tries per recording before it is given up (and reported) as lost. */
 export const MAX_RECOVER_ATTEMPTS = 6;

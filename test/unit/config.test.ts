@@ -48,8 +48,8 @@ describe('loadConfig', () => {
       .replace('  level: info', '  levle: info');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver \(line 34\): .*ari.*ami.*esl/);
-    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 62\): /);
+    expect(problems.join('\n')).toMatch(/pbx\.nodes\[0\]\.driver \(line 36\): .*ari.*ami.*esl/);
+    expect(problems.join('\n')).toMatch(/trunks\[0\]\.cps \(line 64\): /);
     expect(problems.join('\n')).toMatch(/log\.levle \(line 9\): unknown key — did you mean "level"\?/);
   });
 
@@ -57,8 +57,8 @@ describe('loadConfig', () => {
     const broken = readExample().replace('driver: ari ', 'driver: sip ').replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^pbx\.nodes\[0\]\.driver \(line 34\): /),
-      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(/^pbx\.nodes\[0\]\.driver \(line 36\): /),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 61\): names no PBX node \(known: pbx1\)/),
     ]);
   });
 
@@ -66,12 +66,12 @@ describe('loadConfig', () => {
     const broken = readExample().replace('node: pbx1', 'node: pbx9');
     const problems = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', broken), env: {} }));
     expect(problems).toEqual([
-      expect.stringMatching(/^trunks\[0\]\.node \(line 59\): names no PBX node \(known: pbx1\)/),
+      expect.stringMatching(/^trunks\[0\]\.node \(line 61\): names no PBX node \(known: pbx1\)/),
     ]);
     const missing = problemsOf(() => loadConfig({ file: writeTemp('dialer.yaml', readExample()), env: {} }));
     expect(missing).toEqual([
       expect.stringMatching(
-        /pbx\.nodes\[0\]\.ari\.passwordFile \(line 38\): cannot read \/etc\/dialer\/ari-password: ENOENT — create it/,
+        /pbx\.nodes\[0\]\.ari\.passwordFile \(line 40\): cannot read \/etc\/dialer\/ari-password: ENOENT — create it/,
       ),
     ]);
   });
