@@ -33,17 +33,11 @@ import { RecentIds } from '../../recent-ids.js';
 export type { AriDriverOptions } from './ari-options.js';
 
 /** Asterisk over ARI. The engine never sees ari-client or ARI's JSON. */
+const ARI_CAPABILITIES: PbxCapability[] = ['originate', 'bridge', 'record', 'play', 'snoop', 'amd', 'dtmf'];
+
 export class AriDriver implements PbxDriver {
   readonly kind = 'ari';
-  readonly capabilities: ReadonlySet<PbxCapability> = new Set([
-    'originate',
-    'bridge',
-    'record',
-    'play',
-    'snoop',
-    'amd',
-    'dtmf',
-  ]);
+  readonly capabilities: ReadonlySet<PbxCapability> = new Set(ARI_CAPABILITIES);
   private readonly rest: AriRest;
   private readonly playback: AriPlayback;
   private readonly socket: AriSocket;
