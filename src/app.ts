@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { Accounts } from './accounts/accounts.js';
@@ -11,6 +10,8 @@ import { PgCampaignDoctor } from './diagnosis/campaign-diagnosis.js';
 import { EngineRegistry } from './engine/registry.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import type { ArchiveSpacePort } from './ports/recordings.js';
+import { ArchiveSpace } from './recordings/archive-space.js';
 import type { Clock } from './ports/clock.js';
 import type { GatePort } from './ports/gate.js';
 import type { RefusalHistory } from './ports/refusals.js';
@@ -19,7 +20,7 @@ import type { Dependency } from './startup/dependencies.js';
 import { createDb } from './store/db.js';
 import { PgDispositionLog } from './store/dispositions.js';
 import { PgComplianceGate } from './store/gate-facts.js';
-import { ProcessHeartbeat } from './store/process-heartbeat.js';
+import { ProcessHeartbeat, processOwner } from './store/process-heartbeat.js';
 import { PgRefusalHistory } from './store/gate-refusals.js';
 import { AgentRepository } from './store/repositories/agents.js';
 import { PgCampaignCatalog } from './store/repositories/campaigns.js';
@@ -55,6 +56,10 @@ export interface App {
   /** What the service needs up (Postgres, Redis, each PBX node, the archive): start-up and /ready. */
   dependencies(): Dependency[];
   readonly shutdown: Shutdown;
+  /** The recording archive's free space (/health, /ready, the doctor). */
+  readonly archiveSpace: ArchiveSpacePort;
+  /** What `/health` lists as warnings (the archive full). */
+  warnings(): string[];
   close(): Promise<void>;
 }
 
@@ -89,7 +94,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const metrics = new Metrics();
   metrics.watchPbx(() => pbx.states());
   const campaigns = new PgCampaignCatalog(db);
-  const owner = `${config.instance.name}@${hostname()}:${process.pid}`;
+  const owner = processOwner(config.instance.name);
   const heartbeat = new ProcessHeartbeat(db, owner, logger);
   const outbox = webhookOutbox(db, config.webhooks);
   let webhooks: Webhooks | undefined;
@@ -99,12 +104,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     secureCookies: config.http.secureCookies,
     loginTriesPerMinute: config.http.loginTriesPerMinute,
   });
+  const rec = config.recordings;
+  const archiveSpace = new ArchiveSpace(rec.root, rec.minFreeMb, rec.onFull, logger, metrics);
   let registry: EngineRegistry | undefined;
   const engines = (): EngineRegistry =>
     (registry ??= new EngineRegistry({
       startEngine: campaignEngineFactory({
         ...{ config, logger, db, redis, pbx, gate },
-        ...{ campaigns, clock, metrics, heartbeat, outbox },
+        ...{ campaigns, clock, metrics, heartbeat, outbox, archiveSpace },
       }),
       campaigns,
       agents: new AgentRepository(db),
@@ -112,10 +119,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       doctor: new PgCampaignDoctor(db),
       pbxHealth: () => pbx.health(),
       now: () => clock.now(),
+      archiveSpace,
     }));
+  shutdown.onHurry(() => registry?.hurryAll());
   // Campaigns stop (live calls drain) before their PBX, Redis and Postgres go.
   shutdown.add({ name: 'campaigns', run: async () => registry?.stopAll(60_000) });
   shutdown.add({ name: 'heartbeat', run: () => heartbeat.stop() });
+  shutdown.add({ name: 'archive space', run: () => Promise.resolve(archiveSpace.stop()) });
   shutdown.add({ name: 'pbx', run: () => pbx.close() });
   shutdown.add({ name: 'webhooks', run: async () => webhooks?.close() });
   // quit() waits for a connection that may never come; a client that is not up just disconnects.
@@ -148,7 +158,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       })),
     accounts,
     engines,
-    dependencies: () => serviceDependencies({ config, db, redis, pbx, redisDown: () => redisState.down }),
+    dependencies: () =>
+      serviceDependencies({ config, db, redis, pbx, archiveSpace, redisDown: () => redisState.down }),
+    archiveSpace,
+    warnings: () => (archiveSpace.full ? [`recording archive full: ${archiveSpace.describe()}`] : []),
     shutdown,
     close: () => shutdown.run('close'),
   };

@@ -40,6 +40,16 @@ export class Metrics {
     labelNames: ['trunk'] as const,
     registers: [this.registry],
   });
+  readonly archiveFull = new Gauge({
+    name: 'dialer_archive_full',
+    help: 'Whether the recording archive is full (1): recordings wait in the PBX spool',
+    registers: [this.registry],
+  });
+  readonly archiveFreeBytes = new Gauge({
+    name: 'dialer_archive_free_bytes',
+    help: 'Free space in the recording archive (recordings.root), bytes',
+    registers: [this.registry],
+  });
   readonly agents = new Gauge({
     name: 'dialer_agents',
     help: 'Agents by state',

@@ -12,6 +12,7 @@ export interface ShutdownStep {
  */
 export class Shutdown {
   private readonly steps: ShutdownStep[] = [];
+  private readonly hurryHooks: (() => void)[] = [];
   private running: Promise<void> | undefined;
 
   constructor(private readonly logger: Logger) {}
@@ -30,16 +31,39 @@ export class Shutdown {
     return this.running;
   }
 
-  /** SIGINT/SIGTERM start shutdown; the process exits only after every step has finished. */
-  handleSignals(onDone: (code: number) => void): void {
+  /** Called on a second SIGINT/SIGTERM during shutdown (the app: hang up live calls now). */
+  onHurry(hook: () => void): void {
+    this.hurryHooks.push(hook);
+  }
+
+  /**
+   * SIGINT/SIGTERM start shutdown; the process exits only after every step has finished. A
+   * second signal hurries it: the hurry hooks run (live calls are hung up instead of waited
+   * for; their ends are still written) and the steps go on. A third exits at once with code 1,
+   * without waiting for any write.
+   */
+  handleSignals(
+    onDone: (code: number) => void,
+    exitNow: (code: number) => void = (c) => process.exit(c),
+  ): void {
+    let signals = 0;
     const handler = (signal: NodeJS.Signals) => {
-      this.run(signal).then(
-        () => onDone(0),
-        () => onDone(1),
-      );
+      signals += 1;
+      if (signals === 1) {
+        this.run(signal).then(
+          () => onDone(0),
+          () => onDone(1),
+        );
+      } else if (signals === 2) {
+        this.logger.warn({ signal }, 'second signal: hanging up live calls now, then finishing shutdown');
+        for (const hook of this.hurryHooks) hook();
+      } else {
+        this.logger.error({ signal }, 'third signal: exiting now, without waiting for writes');
+        exitNow(1);
+      }
     };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
   }
 
   private async runSteps(reason: string): Promise<void> {

@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { GatePort } from '../ports/gate.js';
 import { Hopper } from '../queues/hopper.js';
 import { Lease } from '../queues/lease.js';
+import type { ArchiveSpace } from '../recordings/archive-space.js';
 import { RecordingArchiver } from '../recordings/archiver.js';
 import { PgRecordingRecovery } from '../recordings/recovery.js';
 import type { ProcessHeartbeat } from '../store/process-heartbeat.js';
@@ -41,6 +42,7 @@ export interface CampaignFactoryDeps {
   heartbeat: ProcessHeartbeat;
   /** Webhook events (`call-ended`). */
   outbox?: PgWebhookOutbox;
+  archiveSpace: ArchiveSpace;
 }
 
 /** Builds every adapter one campaign needs in this process, then its engine, and starts it. */
@@ -84,7 +86,13 @@ export function campaignEngineFactory(
     const lease = new Lease(redis, `${prefix}:lease:campaign:${campaignId}`, owner, 5_000, (held, at) =>
       logger.info({ held, at }, held ? 'took the campaign lease' : 'lost the campaign lease'),
     );
-    const archive = new RecordingArchiver(d.config.recordings.root, logger, d.config.recordings.layout);
+    d.archiveSpace.start();
+    const archive = new RecordingArchiver(
+      d.config.recordings.root,
+      logger,
+      d.config.recordings.layout,
+      d.archiveSpace,
+    );
     const calls = new CallRepository(d.db, logger, owner, d.outbox);
     return startCampaignEngine(row, plan, {
       pbx,
@@ -93,7 +101,7 @@ export function campaignEngineFactory(
       recordings: new RecordingRepository(d.db),
       archive,
       recovery: new PgRecordingRecovery(d.db, archive, logger),
-      agentStates: new AgentRepository(d.db),
+      agentStates: new AgentRepository(d.db, owner),
       surveys: new SurveyRepository(d.db),
       hopper: new Hopper(redis, campaignId, prefix),
       lease,
@@ -105,6 +113,7 @@ export function campaignEngineFactory(
       logger,
       clock: d.clock,
       metrics: d.metrics,
+      archiveSpace: d.archiveSpace,
       pacer: options.pacer,
     });
   };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/load.js';
+import type { ArchiveSpacePort } from '../ports/recordings.js';
 import type { Dependency } from '../startup/dependencies.js';
 import { pendingMigrations } from '../store/db.js';
 import type { PbxNodes } from './pbx-nodes.js';
@@ -14,6 +15,7 @@ export interface DependencyParts {
   /** Why Redis is down, while it is (its last connection error). */
   redisDown?: () => string | undefined;
   pbx: PbxNodes;
+  archiveSpace?: ArchiveSpacePort;
 }
 
 /** What `dialer run` needs up: Postgres (schema current), Redis, every PBX node, the archive. */
@@ -63,6 +65,7 @@ export function serviceDependencies(parts: DependencyParts): Dependency[] {
         const probe = join(config.recordings.root, `.write-probe-${process.pid}`);
         await writeFile(probe, '');
         await unlink(probe);
+        if (parts.archiveSpace?.full) throw new Error(parts.archiveSpace.describe());
       },
     },
   ];

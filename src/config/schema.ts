@@ -141,6 +141,10 @@ export const configSchema = z
             const problem = layoutProblem(v);
             if (problem) ctx.addIssue({ code: 'custom', message: `layout ${problem}` });
           }),
+        /** The archive counts as full below this much free space (MB). */
+        minFreeMb: z.number().positive().default(200),
+        /** While full: `pause` starts no new call; `continue` dials on (recordings wait in the spool). */
+        onFull: z.enum(['pause', 'continue']).default('pause'),
       })
       .strict(),
     http: z

@@ -140,6 +140,7 @@ function problemsOf(d: Omit<CampaignDiagnosis, 'problems'>): string[] {
         `and tries one test call at a time (trunks[].backoff); check the carrier or the trunk's registration`,
     );
   if (d.engine.pbxHealthy === false) out.push('the PBX is not healthy');
+  if (d.engine.archiveFull) out.push(`the recording archive is full — ${d.engine.archiveFull}`);
   return out;
 }
 

@@ -12,6 +12,9 @@ import type { AgentStateSink } from '../ports/agents.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouter } from './event-router.js';
 
+/** Why a session a dead process left open was ended (`agent_sessions.end_reason`). */
+export const LOST_SESSION = 'its dialler process was lost';
+
 export interface AgentIdentity {
   id: number;
   username: string;
@@ -90,6 +93,7 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
       since: this.now(),
     };
     this.sessions.set(agent.id, session);
+    await this.endLostSessions(agent.id);
     const answered = new Promise<void>((resolve, reject) => {
       this.router.onCall(session.legId, (e) => {
         if (e.type === 'answered') resolve();
@@ -117,6 +121,19 @@ export class AgentPool extends EventEmitter<{ ready: [AgentSession] }> {
     );
     await this.apply(session, { type: 'login' });
     return session;
+  }
+
+  /** Sessions of this agent a dead process left open: their phone leg and bridge are hung up. */
+  private async endLostSessions(agentId: number): Promise<void> {
+    for (const lost of (await this.sink.lostSessions?.(agentId)) ?? []) {
+      if (lost.legId) await this.pbx.hangup(lost.legId).catch(() => undefined);
+      if (lost.bridgeId) await this.pbx.destroyBridge(lost.bridgeId).catch(() => undefined);
+      await this.sink.endSession(lost.id, LOST_SESSION);
+      this.logger.warn(
+        { agentId, sessionId: lost.id },
+        'ended an agent session left by a lost dialler process',
+      );
+    }
   }
 
   async logout(agentId: number, reason = 'logout'): Promise<void> {

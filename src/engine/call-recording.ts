@@ -4,6 +4,7 @@ import { PbxError, type PbxDriver } from '../pbx/pbx-driver.js';
 import type { Clock } from '../ports/clock.js';
 import { NOT_STARTED, type RecordingArchive, type RecordingLog } from '../ports/recordings.js';
 import type { EventRouter } from './event-router.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 
 export interface CallRecordingDeps {
   pbx: PbxDriver;
@@ -83,6 +84,8 @@ async function archive(
     await recordings.spoolDeleted(name);
     deps.metrics?.recordings.inc({ campaign: call.campaignCode, result: 'archived' });
   } catch (err) {
+    // Archive full: it waits in the spool, not a failed try (archived once there is space).
+    if (err instanceof ArchiveFullError) return log.warn({ recording: name }, err.message);
     deps.metrics?.recordings.inc({ campaign: call.campaignCode, result: 'failed' });
     log.error({ err, recording: name }, 'recording not archived; it stays in the PBX spool');
     await recordings.failed(name, String(err)).catch(() => undefined);

@@ -11,7 +11,12 @@ import type { Clock } from '../ports/clock.js';
 import type { GatePort } from '../ports/gate.js';
 import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
 import type { OfferStore, OfferViews } from '../ports/preview.js';
-import type { RecordingArchive, RecordingLog, RecordingRecovery } from '../ports/recordings.js';
+import type {
+  ArchiveSpacePort,
+  RecordingArchive,
+  RecordingLog,
+  RecordingRecovery,
+} from '../ports/recordings.js';
 import type { SurveyLog } from '../ports/surveys.js';
 import { AgentPool } from './agent-pool.js';
 import { agentlessPlan } from './agentless-flow.js';
@@ -42,6 +47,8 @@ export interface CampaignPorts {
   logger: Logger;
   clock: Clock;
   metrics?: Metrics;
+  /** The recording archive's free space (a full one may pause dialling). */
+  archiveSpace?: ArchiveSpacePort;
   /** Replaces the pacer the dial mode picks (simulations, benchmarks, tests of the abandon path). */
   pacer?: Pacer;
 }

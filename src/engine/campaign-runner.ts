@@ -9,9 +9,10 @@ import type { AttemptLedger } from '../ports/attempt-ledger.js';
 import type { CallHistory } from '../ports/call-log.js';
 import type { GatePort } from '../ports/gate.js';
 import type { HopperPort, LeasePort, TrunkSlots } from '../ports/hopper.js';
-import type { RecordingRecovery } from '../ports/recordings.js';
+import type { ArchiveSpacePort, RecordingRecovery } from '../ports/recordings.js';
 import type { AgentPool, AgentSession } from './agent-pool.js';
 import { CallFlow, type CallFlowDeps, type CallPlan } from './call-flow.js';
+import { Drain } from './drain.js';
 import { OrphanWatch } from './orphans.js';
 import { observeEnd, observeRouted } from './pacer-feedback.js';
 import { emptyStats, recordResult, setGauges, type RunnerStats } from './runner-stats.js';
@@ -43,6 +44,7 @@ export interface RunnerDeps extends CallFlowDeps {
   recovery: RecordingRecovery;
   agents: AgentPool;
   metrics?: Metrics;
+  archiveSpace?: ArchiveSpacePort;
 }
 
 /** A mode that decides its own dialling each tick instead of the pacer (preview: preview-desk.ts). */
@@ -55,6 +57,8 @@ export interface RunnerModeDesk {
 
 /** How often the runner sweeps for stranded attempts and unarchived recordings. */
 const SWEEP_MS = 30_000;
+/** After a hurried stop hangs up the live calls, how long their ends may take to be written. */
+const HURRY_GRACE_MS = 10_000;
 /** A claimed attempt with no call row after this long was lost between claim and dial. */
 const STRANDED_AFTER_MS = 120_000;
 
@@ -82,6 +86,8 @@ export class CampaignRunner {
   /** Whether the lease was held at the last tick: a new holder first finishes orphaned calls. */
   private held = false;
   private desk?: RunnerModeDesk;
+  private hurried = false;
+  private readonly drainer: Drain;
   readonly stats: RunnerStats = emptyStats();
   private readonly log: Logger;
   private readonly orphans: OrphanWatch;
@@ -91,6 +97,7 @@ export class CampaignRunner {
     private readonly plan: CampaignPlan,
   ) {
     this.log = deps.logger.child({ campaignId: plan.id, mode: plan.mode });
+    this.drainer = new Drain(deps.clock);
     this.orphans = new OrphanWatch({ ...deps, logger: this.log, now: () => this.now() }, plan.id);
   }
 
@@ -153,10 +160,9 @@ export class CampaignRunner {
   async stop(drainMs: number): Promise<void> {
     this.stopping = true;
     this.deps.clock.clearTimeout(this.timer);
-    let timer: unknown;
-    const deadline = new Promise((r) => (timer = this.deps.clock.setTimeout(() => r(undefined), drainMs)));
-    await Promise.race([Promise.allSettled([...this.inFlight.values()]), deadline]);
-    this.deps.clock.clearTimeout(timer);
+    await this.drainer.wait(this.inFlight.values(), this.hurried ? 0 : drainMs);
+    // Hung up by hurry(): their ends, outcomes and recordings are written before we go on.
+    if (this.hurried) await this.drainer.wait(this.inFlight.values(), HURRY_GRACE_MS);
     const queued = await this.deps.hopper.drain();
     const up = [...this.inFlight.keys()];
     if (up.length)
@@ -167,6 +173,19 @@ export class CampaignRunner {
     await this.deps.ledger.returned(queued, new Date(this.now()));
     await this.desk?.stop();
     await this.deps.lease.stop();
+  }
+
+  /**
+   * Shutdown in a hurry (a second SIGTERM): the drain stops waiting, and every live call is hung
+   * up now; stop() then waits up to HURRY_GRACE_MS for their ends to be written.
+   */
+  hurry(): void {
+    this.hurried = true;
+    for (const callId of this.inFlight.keys())
+      void this.deps.pbx
+        .hangup(callId)
+        .catch((err: unknown) => this.log.warn({ err, callId }, 'hang-up failed'));
+    this.drainer.cut();
   }
 
   async tick(): Promise<void> {
@@ -192,8 +211,9 @@ export class CampaignRunner {
 
   /** The pacer decides; trunk slots first (capacity before dialling), then that many attempts. */
   private async pace(): Promise<void> {
-    // The lease may have lapsed while this tick waited on Redis or Postgres.
-    if (!this.deps.lease.isHeld) return;
+    // The lease may have lapsed while this tick waited on Redis or Postgres; a full archive
+    // with recordings.onFull: pause starts no new call.
+    if (!this.deps.lease.isHeld || this.deps.archiveSpace?.pausesDialling) return;
     const state = this.pacerState();
     setGauges(this.deps.metrics, this.plan.campaignCode, this.inFlight.size, this.deps.agents);
     const decision = this.deps.pacer.decide(state);
@@ -245,7 +265,7 @@ export class CampaignRunner {
 
   private async feed(): Promise<void> {
     const now = this.now();
-    if (now - this.lastSweep > SWEEP_MS) {
+    if (now - this.lastSweep > SWEEP_MS || this.deps.archiveSpace?.takeFreed()) {
       this.lastSweep = now;
       const inFlight = new Set(this.inFlight.keys());
       await this.deps.hopper.add(
@@ -295,9 +315,9 @@ export class CampaignRunner {
       const verdict = presetAgent
         ? ({ allowed: true } as const)
         : await this.deps.gate.check(attempt, new Date(this.now()));
-      if (!presetAgent && !this.deps.lease.isHeld) {
-        // The lease lapsed since this attempt was taken (Redis unreachable, or another holder):
-        // nothing is dialled without it; the attempt goes back to the list.
+      if (!presetAgent && (this.stopping || !this.deps.lease.isHeld)) {
+        // Stopping, or the lease lapsed since this attempt was taken (Redis unreachable, another
+        // holder): nothing more is dialled; the attempt goes back to the list.
         await this.deps.ledger.returned([attempt], new Date(this.now()));
         return;
       }

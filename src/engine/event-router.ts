@@ -38,6 +38,11 @@ export class EventRouter {
     return () => this.others.delete(handler);
   }
 
+  /** Handlers held: per call, per recording, and for other events. */
+  get size(): { calls: number; recordings: number; others: number } {
+    return { calls: this.calls.size, recordings: this.recordings.size, others: this.others.size };
+  }
+
   close(): void {
     this.unsubscribe();
     this.calls.clear();

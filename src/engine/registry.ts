@@ -3,6 +3,7 @@ import type { AgentAccount, AgentDirectory } from '../ports/agents.js';
 import type { CampaignCatalog } from '../ports/campaigns.js';
 import type { CampaignDiagnosis, CampaignDoctor, EngineFacts } from '../ports/diagnosis.js';
 import type { DispositionLog } from '../ports/dispositions.js';
+import type { ArchiveSpacePort } from '../ports/recordings.js';
 import type { CampaignEngine } from './campaign-engine.js';
 import { agentLoginRefusal } from '../domain/accounts/agent-login.js';
 import { AgentLoginError, NotFoundError, PreviewError } from './errors.js';
@@ -20,6 +21,8 @@ export interface RegistryDeps {
   /** Whether the PBX node(s) answer. */
   pbxHealth(): Promise<{ ok: boolean }>;
   now(): number;
+  /** The recording archive's free space (a full one is a doctor's problem). */
+  archiveSpace?: ArchiveSpacePort;
 }
 
 /** The campaigns this process runs, and agent actions routed to the right campaign. */
@@ -141,6 +144,7 @@ export class EngineRegistry {
       ? await engine.pbx.health().catch(() => ({ ok: false }))
       : await this.deps.pbxHealth().catch(() => ({ ok: false }));
     const facts: EngineFacts = { pbxHealthy: health.ok };
+    if (this.deps.archiveSpace?.full) facts.archiveFull = this.deps.archiveSpace.describe();
     if (engine) {
       facts.readyAgents = engine.agents.count('ready');
       facts.trunkFreeChannels = engine.trunk.freeChannels();
@@ -158,6 +162,11 @@ export class EngineRegistry {
     if (!engine.preview)
       throw new PreviewError(`agent ${username}'s campaign is not a preview campaign`, 409);
     return { desk: engine.preview, agentId: agent.id };
+  }
+
+  /** A second SIGTERM: every campaign hangs up its live calls now (CampaignRunner.hurry). */
+  hurryAll(): void {
+    for (const e of this.engines.values()) e.runner.hurry();
   }
 
   async stopAll(drainMs: number): Promise<void> {

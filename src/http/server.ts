@@ -41,6 +41,11 @@ export interface ServerDeps {
   admin?: AdminDeps;
   /** More routes from the table (admin pages' API); registered with the same access control. */
   routes?: (router: Router) => readonly AnyRoute[];
+  /**
+   * Conditions an admin must see that do not make the process dead (the archive full): listed
+   * by `GET /health` as `warnings`, with status `degraded` (still 200: a restart would not help).
+   */
+  warnings?: () => string[];
   /** The built web console to serve (default: dist/web); false serves none. */
   webRoot?: string | false;
   /** Whether responses say HSTS (behind TLS) [as accounts' secureCookies, else false]. */

@@ -24,6 +24,10 @@ export class EventFanout {
     }
   }
 
+  get size(): number {
+    return this.listeners.size;
+  }
+
   clear(): void {
     this.listeners.clear();
   }

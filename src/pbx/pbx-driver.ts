@@ -21,6 +21,8 @@ export interface PbxDriver {
   close(): Promise<void>;
 
   /** Listens to every event of this driver. Returns the function that stops listening. */
+  /** Sizes of the per-call state and listeners the driver holds (soak and leak checks). */
+  retained?(): Record<string, number>;
   onEvent(listener: (event: PbxEvent) => void): () => void;
 
   /**

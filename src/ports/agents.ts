@@ -4,6 +4,8 @@ import type { AgentState } from '../domain/agent-state.js';
 export interface AgentStateSink {
   startSession(agentId: number, endpoint: string, pbxCallId: string, bridgeId: string): Promise<number>;
   endSession(sessionId: number, reason: string): Promise<void>;
+  /** The agent's open sessions whose dialler process is gone: their legs are nobody's. */
+  lostSessions?(agentId: number): Promise<LostSession[]>;
   recordState(e: {
     agentId: number;
     sessionId?: number;
@@ -13,6 +15,13 @@ export interface AgentStateSink {
     callId?: string;
     at: Date;
   }): Promise<void>;
+}
+
+/** An agent session a dead dialler process left open, with its PBX leg and bridge. */
+export interface LostSession {
+  id: number;
+  legId: string | null;
+  bridgeId: string | null;
 }
 
 export interface AgentAccount {

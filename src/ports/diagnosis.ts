@@ -19,6 +19,8 @@ export interface EngineFacts {
   trunkName?: string;
   /** The trunk is paused because its calls kept failing (engine/trunk-limiter.ts). */
   trunkBackoff?: TrunkBackoffView;
+  /** The recording archive is full: what and the policy (recordings/archive-space.ts). */
+  archiveFull?: string;
 }
 
 /** How many leads wait for one rule, and when the first of them may be dialled. */

@@ -39,6 +39,17 @@ export interface RecordingArchive {
   ): Promise<ArchivedRecording>;
 }
 
+/** The archive's free space (recordings/archive-space.ts). */
+export interface ArchiveSpacePort {
+  readonly full: boolean;
+  /** Full, and the policy (`recordings.onFull: pause`) stops new calls. */
+  readonly pausesDialling: boolean;
+  describe(): string;
+  noteWriteFailed(): void;
+  /** True once after space came back. */
+  takeFreed(): boolean;
+}
+
 /** Archives what a lost process (or a failed fetch) left in the PBX spool (recordings/recovery.ts). */
 export interface RecordingRecovery {
   recover(

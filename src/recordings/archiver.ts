@@ -4,7 +4,8 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
-import type { ArchivedRecording, ArchiveRequest, RecordingArchive } from '../ports/recordings.js';
+import type { ArchivedRecording, ArchiveRequest, ArchiveSpacePort, RecordingArchive } from '../ports/recordings.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 import { DEFAULT_LAYOUT, layoutPath, manifestFolder, type LayoutFields } from '../domain/recording-layout.js';
 import { addToManifest } from './manifest.js';
 import { wavDurationSec } from './wav.js';
@@ -33,6 +34,7 @@ export class RecordingArchiver implements RecordingArchive {
     private readonly logger: Logger,
     /** recordings.layout: where under the root a call's file goes (src/recordings/layout.ts). */
     private readonly layout: string = DEFAULT_LAYOUT,
+    private readonly space?: ArchiveSpacePort,
   ) {}
 
   async archive(
@@ -40,12 +42,23 @@ export class RecordingArchiver implements RecordingArchive {
     request: ArchiveRequest,
     persist: (archived: ArchivedRecording) => Promise<void>,
   ): Promise<ArchivedRecording> {
+    if (this.space?.full) throw new ArchiveFullError(this.space.describe());
     const finalPath = archivePath(this.root, this.layout, request);
-    await mkdir(dirname(finalPath), { recursive: true, mode: 0o750 });
     const partial = `${finalPath}.partial`;
-    const { bytes } = await pbx.fetchRecording(request.pbxName, partial);
-    const sha256 = await sha256File(partial);
-    await rename(partial, finalPath);
+    let bytes: number;
+    let sha256: string;
+    try {
+      await mkdir(dirname(finalPath), { recursive: true, mode: 0o750 });
+      ({ bytes } = await pbx.fetchRecording(request.pbxName, partial));
+      sha256 = await sha256File(partial);
+      await rename(partial, finalPath);
+    } catch (err) {
+      // Nothing half-written stays behind (the PBX keeps its copy).
+      await rm(partial, { force: true });
+      if (!isOutOfSpace(err)) throw err;
+      this.space?.noteWriteFailed();
+      throw new ArchiveFullError(`${request.pbxName}: ${String(err)}`);
+    }
     const again = await sha256File(finalPath);
     if (again !== sha256 || (await stat(finalPath)).size !== bytes) {
       await rm(finalPath, { force: true });
@@ -65,6 +78,15 @@ export class RecordingArchiver implements RecordingArchive {
     }
     return archived;
   }
+}
+
+/** ENOSPC (or a quota), anywhere in the error's causes. */
+function isOutOfSpace(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || /ENOSPC|no space left/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 async function readDuration(path: string, bytes: number): Promise<number | undefined> {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { PbxDriver } from '../pbx/pbx-driver.js';
 import type { RecordingArchive, RecordingRecovery } from '../ports/recordings.js';
 import { NOT_STARTED, RecordingRepository } from '../store/repositories/recordings.js';
+import { ArchiveFullError } from '../domain/archive-full.js';
 
 /** Tries per recording before it is given up (and reported) as lost. */
 export const MAX_RECOVER_ATTEMPTS = 6;
@@ -76,6 +77,8 @@ export async function recoverRecordings(
       await repo.spoolDeleted(r.pbx_name);
       result.archived += 1;
     } catch (err) {
+      // Archive full: nothing more can be archived now, and it is not the recording's fault.
+      if (err instanceof ArchiveFullError) break;
       const tries = r.recover_attempts + 1;
       const givingUp = tries >= MAX_RECOVER_ATTEMPTS;
       await db('recordings')

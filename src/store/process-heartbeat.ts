@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 
@@ -60,4 +61,30 @@ export class ProcessHeartbeat {
       .delete()
       .catch((err: unknown) => this.logger.warn({ err }, 'process heartbeat not removed'));
   }
+}
+
+/** The owner string of this process: `instance@host:pid` (call rows, sessions, the lease). */
+export function processOwner(instance: string, pid = process.pid): string {
+  return `${instance}@${hostname()}:${pid}`;
+}
+
+/**
+ * Whether an owner is a process of this host that no longer runs (a restart after kill -9 need
+ * not wait for its heartbeat to go stale). False when it runs, or is on another host.
+ */
+export function processGone(owner: string, host = hostname()): boolean {
+  const m = /@(.+):(\d+)$/.exec(owner);
+  if (!m || m[1] !== host) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ESRCH';
+  }
+}
+
+/** SQL: the owner column `col` has a fresh heartbeat. */
+export function freshOwnerSql(col: string): string {
+  return `exists (select 1 from dialler_processes p where p.owner = ${col}
+    and p.seen_at > now() - interval '${PROCESS_GONE_AFTER_MS} milliseconds')`;
 }

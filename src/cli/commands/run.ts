@@ -48,6 +48,8 @@ export function registerRunCommand(program: Command, getApp: () => Promise<App>)
         metrics: app.metrics,
         ready: () => checkAll(dependencies),
         refusals: app.refusals,
+        warnings: () =>
+          app.archiveSpace.full ? [`recording archive full: ${app.archiveSpace.describe()}`] : [],
       });
       app.startWebhooks();
       // A trial campaign dials its sample (the gate refuses the rest), an active one its list.

@@ -3,14 +3,26 @@ import type { CheckResult } from '../../startup/dependencies.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
 
 /** Liveness (the process answers), readiness (everything it needs answers) and metrics. */
-export function systemRoutes(deps: { ready: () => Promise<CheckResult[]>; metrics?: Metrics }): AnyRoute[] {
+export function systemRoutes(deps: {
+  ready: () => Promise<CheckResult[]>;
+  metrics?: Metrics;
+  /** Conditions that do not make the process dead (the archive full): `degraded`, still 200. */
+  warnings?: () => string[];
+}): AnyRoute[] {
   return [
     route({
       method: 'GET',
       url: '/health',
-      summary: 'Liveness: the process answers',
+      summary: 'Liveness: the process answers (degraded, with warnings, when e.g. the archive is full)',
       access: access.public(),
-      handler: () => ({ status: 'ok', uptimeSec: Math.round(process.uptime()) }),
+      handler: () => {
+        const warnings = deps.warnings?.() ?? [];
+        return {
+          status: warnings.length ? 'degraded' : 'ok',
+          uptimeSec: Math.round(process.uptime()),
+          warnings,
+        };
+      },
     }),
     route({
       method: 'GET',

@@ -21,6 +21,7 @@ import { realClock, type FakeClock } from './fake-clock.js';
 import { FAR_END_TIMING, farEndPlan, type FarEndPlan } from './fake-far-end.js';
 import { FakeMedia, type MediaParty } from './fake-media.js';
 import { FakePlayback } from './fake-playback.js';
+import { RecentIds } from '../recent-ids.js';
 
 export interface FakePbxOptions {
   /** Timers to run the far ends on; default real timers divided by `speed`. */
@@ -59,7 +60,7 @@ export class FakePbxDriver implements PbxDriver {
   ]);
   private readonly clock: FakeClock;
   private readonly calls = new Map<string, FakeCall>();
-  private readonly used = new Set<string>();
+  private readonly used = new RecentIds();
   private readonly events = new EventFanout();
   private readonly media: FakeMedia;
   private readonly playback: FakePlayback;

@@ -25,6 +25,7 @@ import { ESL_EVENTS, type EslDriverOptions } from './esl-options.js';
 import { EslConferences } from './esl-conferences.js';
 import { EslRecorder } from './esl-recordings.js';
 import { hangupFromEvent, hangupFromJobError } from './esl-events.js';
+import { RecentIds } from '../recent-ids.js';
 
 interface CallState {
   amd: boolean;
@@ -53,7 +54,7 @@ export class EslDriver implements PbxDriver {
   ]);
   private client: EslClient | undefined;
   private readonly calls = new Map<string, CallState>();
-  private readonly used = new Set<string>();
+  private readonly used = new RecentIds();
   private readonly jobs = new Map<string, string>();
   private readonly conferences: EslConferences;
   private readonly recorder: EslRecorder;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Which dialler process owns each call row, and which processes are alive (issue #16). A process
+ * Which dialler process owns each call row and agent session, and which processes are alive (issue #16). A process
  * writes its heartbeat (`seen_at`) every few seconds; a new lease holder finishes only the open
  * rows whose owner has stopped beating — a process that merely lost Redis (and with it the
  * lease) keeps its live calls, instead of having them hung up under its agents.
@@ -15,6 +15,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('calls', (t) => {
     t.text('owner');
   });
+  await knex.schema.alterTable('agent_sessions', (t) => {
+    t.text('owner');
+  });
   // The campaign's open rows (a new lease holder's look) and latest ended calls (the doctor).
   await knex.raw(`create index calls_campaign_ended_idx on calls (campaign_id, ended_at)`);
 }
@@ -22,6 +25,9 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`drop index if exists calls_campaign_ended_idx`);
   await knex.schema.alterTable('calls', (t) => {
+    t.dropColumn('owner');
+  });
+  await knex.schema.alterTable('agent_sessions', (t) => {
     t.dropColumn('owner');
   });
   await knex.schema.dropTableIfExists('dialler_processes');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AgentState } from '../../domain/agent-state.js';
-import type { AgentDirectory, AgentStateSink } from '../../ports/agents.js';
+import type { AgentDirectory, AgentStateSink, LostSession } from '../../ports/agents.js';
+import { freshOwnerSql, processGone } from '../process-heartbeat.js';
 
 export interface AgentRow {
   id: number;
@@ -13,7 +14,11 @@ export interface AgentRow {
 }
 
 export class AgentRepository implements AgentStateSink, AgentDirectory {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** This process (written into each session it starts; `dialler_processes`). */
+    private readonly owner?: string,
+  ) {}
 
   async byUsername(username: string): Promise<AgentRow | undefined> {
     const row = await this.db('agents as u')
@@ -51,10 +56,37 @@ export class AgentRepository implements AgentStateSink, AgentDirectory {
     bridgeId: string,
   ): Promise<number> {
     const [row] = await this.db('agent_sessions')
-      .insert({ agent_id: agentId, sip_endpoint: sipEndpoint, pbx_call_id: pbxCallId, bridge_id: bridgeId })
+      .insert({
+        agent_id: agentId,
+        sip_endpoint: sipEndpoint,
+        pbx_call_id: pbxCallId,
+        bridge_id: bridgeId,
+        owner: this.owner ?? null,
+      })
       .returning<{ id: number }[]>('id');
     if (!row) throw new Error('agent session insert returned nothing');
     return row.id;
+  }
+
+  /** The agent's open sessions whose dialler process is gone (no heartbeat, or not running here). */
+  async lostSessions(agentId: number): Promise<LostSession[]> {
+    const rows = await this.db('agent_sessions')
+      .where({ agent_id: agentId })
+      .whereNull('ended_at')
+      .whereNotNull('owner')
+      .whereNot('owner', this.owner ?? '')
+      .select<
+        { id: number; pbx_call_id: string | null; bridge_id: string | null; owner: string; fresh: boolean }[]
+      >(
+        'id',
+        'pbx_call_id',
+        'bridge_id',
+        'owner',
+        this.db.raw(`${freshOwnerSql('agent_sessions.owner')} as fresh`),
+      );
+    return rows
+      .filter((r) => !r.fresh || processGone(r.owner))
+      .map((r) => ({ id: Number(r.id), legId: r.pbx_call_id, bridgeId: r.bridge_id }));
   }
 
   async endSession(sessionId: number, reason: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { CallHistory, CallLog, CallPatch, NewCallRow, OpenCall } from '../.
 import { loadPacerHistory } from '../pacer-history.js';
 import { retryWhileUnreachable } from '../retry-writes.js';
 import type { Logger } from '../../logger.js';
-import { PROCESS_GONE_AFTER_MS } from '../process-heartbeat.js';
+import { PROCESS_GONE_AFTER_MS, processGone } from '../process-heartbeat.js';
 import { recordCallEnded } from '../call-ended-event.js';
 import type { PgWebhookOutbox } from '../webhook-outbox.js';
 
@@ -84,7 +84,8 @@ export class CallRepository implements CallLog, CallHistory {
       answeredAt: r.answered_at,
       bridgedAt: r.bridged_at,
       agentId: r.agent_id,
-      liveOwner: r.live_owner && r.live_owner !== this.owner ? r.live_owner : undefined,
+      liveOwner:
+        r.live_owner && r.live_owner !== this.owner && !processGone(r.live_owner) ? r.live_owner : undefined,
     }));
   }
 

@@ -883,7 +883,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Liveness: the process answers
+     * Liveness: the process answers (degraded, with warnings, when e.g. the archive is full)
      * @description Access: anyone.
      */
     get: operations['getHealth'];

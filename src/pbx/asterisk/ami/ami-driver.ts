@@ -21,6 +21,7 @@ import { SPY_OPTIONS, type AmiDriverOptions, type CallState } from './ami-option
 import { AmiPlayback } from './ami-playback.js';
 import { AmiRecorder } from './ami-recordings.js';
 import { AMI_HANGUP_CAUSES, amdFromStatus, hangupFromAmi, liveCalls, validCause } from './ami-events.js';
+import { RecentIds } from '../../recent-ids.js';
 
 /**
  * Asterisk over AMI, for installations without ARI. Calls are parked in dialplan
@@ -43,7 +44,7 @@ export class AmiDriver implements PbxDriver {
   ]);
   private client: AmiClient | undefined;
   private readonly calls = new Map<string, CallState>();
-  private readonly used = new Set<string>();
+  private readonly used = new RecentIds();
   private readonly rooms = new Map<string, Set<string>>();
   private readonly recorder: AmiRecorder;
   private readonly playback: AmiPlayback;

@@ -28,26 +28,21 @@ import {
 } from './events.js';
 import { liveChannelIds, type AriCallState as CallState, type AriDriverOptions } from './ari-options.js';
 import { AriRest } from './rest.js';
+import { RecentIds } from '../../recent-ids.js';
 
 export type { AriDriverOptions } from './ari-options.js';
 
 /** Asterisk over ARI. The engine never sees ari-client or ARI's JSON. */
+const ARI_CAPABILITIES: PbxCapability[] = ['originate', 'bridge', 'record', 'play', 'snoop', 'amd', 'dtmf'];
+
 export class AriDriver implements PbxDriver {
   readonly kind = 'ari';
-  readonly capabilities: ReadonlySet<PbxCapability> = new Set([
-    'originate',
-    'bridge',
-    'record',
-    'play',
-    'snoop',
-    'amd',
-    'dtmf',
-  ]);
+  readonly capabilities: ReadonlySet<PbxCapability> = new Set(ARI_CAPABILITIES);
   private readonly rest: AriRest;
   private readonly playback: AriPlayback;
   private readonly socket: AriSocket;
   private readonly calls = new Map<string, CallState>();
-  private readonly used = new Set<string>();
+  private readonly used = new RecentIds();
   private readonly snoopWaiters = new Map<string, () => void>();
   private readonly events: EventFanout;
   private wasDown = false;
@@ -87,6 +82,17 @@ export class AriDriver implements PbxDriver {
     this.socket.close();
     this.events.clear();
     return Promise.resolve();
+  }
+
+  retained(): Record<string, number> {
+    const [calls, usedIds, snoops] = [this.calls.size, this.used.size, this.snoopWaiters.size];
+    return {
+      calls,
+      usedIds,
+      snoopWaiters: snoops,
+      playbackCalls: this.playback.retained(),
+      events: this.events.size,
+    };
   }
 
   onEvent(listener: (event: PbxEvent) => void): () => void {

@@ -17,6 +17,11 @@ export class AriPlayback {
     private readonly emit: (e: PbxEvent) => void,
   ) {}
 
+  /** Calls with playback state held. */
+  retained(): number {
+    return this.calls.size;
+  }
+
   async play(callId: string, media: string, playbackId?: string): Promise<string> {
     assertCallId(callId);
     const id = playbackId ?? `ari-pb-${Date.now().toString(36)}-${++this.seq}`;
