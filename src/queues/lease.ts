@@ -54,8 +54,10 @@ export class Lease implements LeasePort {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.held) return;
-    this.set(false, Math.min(this.now(), this.validUntil));
+    if (this.held) this.set(false, Math.min(this.now(), this.validUntil));
+    // Released even when not believed held: a take sent while Redis did not answer may still sit
+    // in the client's queue, and would take the lease for a stopped process when it reconnects.
+    // One connection keeps order, so this release runs after it.
     await this.answer(this.redis.eval(RELEASE, 1, this.key, this.owner)).catch(() => undefined);
   }
 
