@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { assignAllAgents } from './accounts.js';
 
 /** The fault scenarios' campaign: one shape, so a scenario differs only in what it breaks. */
 export interface LabCampaignOptions {
@@ -49,6 +50,8 @@ export async function seedLabCampaign(db: Knex, o: LabCampaignOptions): Promise<
   await db('leads').insert(
     o.numbers.map((phone) => ({ campaign_id: campaignId, phone_e164: phone, timezone: 'UTC' })),
   );
+  // Agents log in only to campaigns they are assigned to.
+  await assignAllAgents(db, campaignId);
   return {
     campaignId,
     agentIds,

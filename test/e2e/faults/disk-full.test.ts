@@ -69,7 +69,6 @@ describe.skipIf(!root)('fault: the recording archive runs out of disk (tmpfs, ro
     const server = buildServer({
       logger: app.logger,
       registry,
-      authenticate: () => undefined,
       ready: () => Promise.resolve([]),
       warnings: () => app.warnings(),
       webRoot: false,
