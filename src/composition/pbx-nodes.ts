@@ -2,6 +2,7 @@ import type { PbxNodeConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { createPbxDriver } from '../pbx/create-driver.js';
 import type { PbxDriver, PbxHealth } from '../pbx/pbx-driver.js';
+import { PbxUnavailableError } from '../engine/errors.js';
 
 /** Builds the driver of one configured node; tests and benchmarks pass their own. */
 export type DriverFactory = (node: PbxNodeConfig, logger: Logger) => PbxDriver;
@@ -44,7 +45,16 @@ export class PbxNodes {
       this.connecting.set(name, connecting);
       connecting.catch(() => this.connecting.delete(name));
     }
-    await connecting;
+    try {
+      await connecting;
+    } catch (err) {
+      throw new PbxUnavailableError(
+        `PBX node ${name} is not reachable now (${String(err)}); try again when it is up`,
+        {
+          cause: err,
+        },
+      );
+    }
     return driver;
   }
 

@@ -104,7 +104,15 @@ export async function startCampaignEngine(
   if (row.dial_mode === 'preview') {
     if (!ports.offers || !ports.views) throw new Error(`preview campaign ${row.code} needs an offer store`);
     preview = new PreviewDesk(
-      { ...ports, store: ports.offers, views: ports.views, campaignId: row.id, agents, launcher: runner },
+      {
+        ...ports,
+        pbx,
+        store: ports.offers,
+        views: ports.views,
+        campaignId: row.id,
+        agents,
+        launcher: runner,
+      },
       settings,
     );
     runner.attachDesk(preview);

@@ -3,6 +3,11 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
+/** A PBX node the action needs cannot be reached now (HTTP 503: try again when it is up). */
+export class PbxUnavailableError extends Error {
+  override readonly name = 'PbxUnavailableError';
+}
+
 /** An error of a preview action, with the HTTP status it maps to. */
 export class PreviewError extends Error {
   override readonly name = 'PreviewError';

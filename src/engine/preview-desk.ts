@@ -11,6 +11,7 @@ import {
   type OwnerAvailability,
 } from '../domain/preview/offer-rules.js';
 import { leadAfterSkip, parseSkip } from '../domain/preview/skip-reasons.js';
+import type { PbxHealth } from '../pbx/pbx-driver.js';
 import type { Logger } from '../logger.js';
 import type { AttemptLedger } from '../ports/attempt-ledger.js';
 import type { Clock } from '../ports/clock.js';
@@ -35,6 +36,8 @@ export interface PreviewDeskDeps {
   agents: AgentPool;
   trunk: TrunkSlots;
   lease: { readonly isHeld: boolean };
+  /** The campaign's PBX: a dial while it does not answer is refused (503), the offer kept. */
+  pbx?: { health(): Promise<PbxHealth> };
   ledger: AttemptLedger;
   launcher: ReservedLauncher;
   views: OfferViews;
@@ -297,6 +300,12 @@ export class PreviewDesk {
       throw new PreviewError('this process does not hold the campaign lease now; try again', 503);
     const session = this.deps.agents.get(agentId);
     if (!session) throw new PreviewError(`agent ${agentId} is not logged in here`, 409);
+    const health = await this.deps.pbx?.health();
+    if (health && !health.ok)
+      throw new PreviewError(
+        `the PBX does not answer now (${health.detail}); the lead stays offered, try again`,
+        503,
+      );
     const attempt = attemptOf(offer);
     const at = new Date(this.now());
     const verdict = await this.deps.gate.check(attempt, at);

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { AgentTransitionError } from '../domain/agent-state.js';
 import { DispositionError } from '../domain/disposition.js';
-import { AgentLoginError, NotFoundError, PreviewError } from '../engine/errors.js';
+import { AgentLoginError, NotFoundError, PbxUnavailableError, PreviewError } from '../engine/errors.js';
 import { AccountError } from '../accounts/errors.js';
 
 export class HttpError extends Error {
@@ -41,6 +41,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (err instanceof AccountError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof AgentLoginError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof NotFoundError) return void reply.status(404).send({ error: err.message });
+  if (err instanceof PbxUnavailableError) return void reply.status(503).send({ error: err.message });
   if (err instanceof DispositionError) return void reply.status(err.status).send({ error: err.message });
   if (err instanceof PreviewError)
     return void reply.status(err.status).send({ error: err.message, ...err.details });

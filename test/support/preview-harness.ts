@@ -49,6 +49,8 @@ export async function startPreviewHarness(name: string) {
   return {
     t,
     app,
+    /** The fake PBX the campaign dials on. */
+    pbx,
     agentIds,
     api,
     /** GET the agent's offer (long poll `wait` seconds), as `as` (default: the agent). */
