@@ -110,4 +110,20 @@ describe('admin console acceptance (Chromium, real accounts, Postgres, Redis)', 
     expect(actors[actions.indexOf('campaign.create')]).toBe('user:alice');
     await screenshot(page, 'acceptance-4-audit');
   });
+
+  it('the audit log and the campaign in zh-CN: the same rows, Chinese labels', async () => {
+    const page = alice.context.pages().at(-1) as Page;
+    await page.getByTestId('language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '审计日志' }).first().waitFor();
+    const table = page.getByTestId('audit');
+    await table.locator('tbody tr', { hasText: 'campaign.approve' }).first().waitFor();
+    expect(await table.locator('thead th').allTextContents()).toEqual(
+      expect.arrayContaining(['时间', '操作人', '操作']),
+    );
+    await screenshot(page, 'acceptance-5-audit-zh-CN');
+    await page.goto(`${server.url}${campaignPath}`);
+    await page.getByTestId('campaign-status').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await screenshot(page, 'acceptance-6-campaign-zh-CN');
+  });
 });

@@ -61,5 +61,25 @@ describe('DNC page (Chromium)', () => {
     expect(
       await server.t.db('audit_log').where({ entity: 'dnc' }).distinct().pluck<string[]>('actor'),
     ).toEqual(['user:ada']);
+    await page.close();
+  });
+
+  it('the same page in zh-CN: headings and columns in Chinese, the entries as stored', async () => {
+    const page = await browser.page(); // the same browser context: still signed in as ada
+    await page.goto(server.url);
+    await page.getByTestId('language').selectOption('zh-CN');
+    await page.getByRole('navigation').getByRole('link', { name: '免打扰' }).click();
+    await page.getByRole('heading', { name: '免打扰名单' }).waitFor();
+    const list = page.getByTestId('dnc-list');
+    await list.getByText('+13125550101').waitFor();
+    expect(await list.locator('thead th').allTextContents()).toEqual(
+      expect.arrayContaining(['电话号码', '类型', '原因', '来源', '添加人', '时间']),
+    );
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    // Times in the reader's language too (zh-CN: 2026/12/4 …), not the browser's default.
+    const at = await list.locator('tbody tr').first().locator('td').nth(5).textContent();
+    expect(at).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} /);
+    await screenshot(page, 'dnc-page-zh-CN');
+    await page.close();
   });
 });

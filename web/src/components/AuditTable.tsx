@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditRow } from '../api/admin';
 
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (rows.length === 0) return <p className="muted">{t('audit.none')}</p>;
   return (
     <table data-testid="audit">
@@ -18,7 +18,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.id}>
-            <td>{new Date(r.at).toLocaleString()}</td>
+            <td>{new Date(r.at).toLocaleString(i18n.language)}</td>
             <td>{r.actor}</td>
             <td>{r.action}</td>
             <td>

@@ -6,7 +6,7 @@ import { useAction, useLoad } from './useLoad';
 
 /** Serious complainers: never called by any campaign. Admins may take a number off. */
 export function Blacklist() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
   const list = useLoad(() => blacklist.list(), 'blacklist');
   const action = useAction();
@@ -63,7 +63,7 @@ export function Blacklist() {
                 <td>{b.phone}</td>
                 <td>{b.reason}</td>
                 <td>{b.addedBy ?? '—'}</td>
-                <td>{new Date(b.createdAt).toLocaleString()}</td>
+                <td>{new Date(b.createdAt).toLocaleString(i18n.language)}</td>
                 <td>
                   {user.role === 'admin' && (
                     <button

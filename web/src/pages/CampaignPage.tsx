@@ -8,7 +8,7 @@ import { useAction, useLoad } from '../components/useLoad';
 
 /** One campaign: status, approvals (approve), lifecycle steps, list upload, its audit trail. */
 export function CampaignPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
   const id = Number(useParams()['id']);
   const campaign = useLoad(() => campaigns.get(id), `campaign-${id}`);
@@ -55,7 +55,7 @@ export function CampaignPage() {
                     {t('campaigns.approvedBy', {
                       name: a.by,
                       level: t(`campaigns.level.${a.level === 'formal' ? 'formal' : 'simple'}`),
-                      at: new Date(a.at).toLocaleString(),
+                      at: new Date(a.at).toLocaleString(i18n.language),
                     })}
                   </li>
                 ))}

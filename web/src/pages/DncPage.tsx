@@ -8,7 +8,7 @@ import { useAction, useLoad } from '../components/useLoad';
 
 /** The do-not-call list (免打扰): add one, bulk add from a CSV, find, remove, export; the blacklist. */
 export function DncPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
   const [filter, setFilter] = useState('');
   const list = useLoad(() => dnc.list(filter || undefined), `dnc-${filter}`);
@@ -106,7 +106,7 @@ export function DncPage() {
                   <td>{d.reason ?? ''}</td>
                   <td>{d.source}</td>
                   <td>{d.addedBy ?? '—'}</td>
-                  <td>{new Date(d.createdAt).toLocaleString()}</td>
+                  <td>{new Date(d.createdAt).toLocaleString(i18n.language)}</td>
                   <td>
                     {user.role === 'admin' && (
                       <button
