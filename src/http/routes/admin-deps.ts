@@ -1,6 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import type { EngineRegistry } from '../../engine/registry.js';
 import type { ListUploads } from '../../import/list-uploads.js';
+import { recordAudit } from '../../store/audit.js';
 import type { PgWebhookOutbox } from '../../store/webhook-outbox.js';
 import type { EventHub } from '../event-hub.js';
 import { HttpError } from '../errors.js';
@@ -32,3 +34,24 @@ export function who(principal: Principal | undefined): Principal {
 
 /** Personal data must not sit in a browser's or a proxy's cache. */
 export const NO_STORE = 'no-store';
+
+/**
+ * A list of personal data, read by `principal`: the read is audited (`action`, the filters, how
+ * many rows) and the answer is never cached.
+ */
+export async function sendAuditedList(
+  d: AdminDeps,
+  reply: FastifyReply,
+  principal: Principal | undefined,
+  action: string,
+  query: Record<string, unknown>,
+  rows: readonly unknown[],
+): Promise<FastifyReply> {
+  await recordAudit(d.db, {
+    actor: who(principal).actor,
+    action,
+    entity: 'dnc',
+    details: { ...query, rows: rows.length },
+  });
+  return reply.header('cache-control', NO_STORE).send(rows);
+}

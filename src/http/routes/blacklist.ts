@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { recordAudit } from '../../store/audit.js';
 import { listBlacklist, removeFromBlacklist } from '../../store/dnc-lists.js';
 import { addToBlacklist } from '../../store/repositories/dnc.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
-import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { sendAuditedList, who, type AdminDeps } from './admin-deps.js';
 import { e164, pageQuery, phoneText } from './dnc.js';
 import { blacklistEntry } from './admin-schemas.js';
 
@@ -20,13 +19,7 @@ export function blacklistRoutes(d: AdminDeps): AnyRoute[] {
       response: z.array(blacklistEntry),
       handler: async ({ reply, principal, query }) => {
         const rows = await listBlacklist(d.db, { ...query, phone: query.phone?.replace(/^(?!\+)/, '+') });
-        await recordAudit(d.db, {
-          actor: who(principal).actor,
-          action: 'blacklist.list',
-          entity: 'dnc',
-          details: { ...query, rows: rows.length },
-        });
-        return reply.header('cache-control', NO_STORE).send(rows);
+        return sendAuditedList(d, reply, principal, 'blacklist.list', query, rows);
       },
     }),
     route({

@@ -13,7 +13,7 @@ import { listDnc } from '../../store/dnc-lists.js';
 import { addDnc, DncInputError, removeDnc, toE164 } from '../../store/repositories/dnc.js';
 import { HttpError } from '../errors.js';
 import { access, route, type AnyRoute } from '../route-spec.js';
-import { NO_STORE, who, type AdminDeps } from './admin-deps.js';
+import { NO_STORE, sendAuditedList, who, type AdminDeps } from './admin-deps.js';
 import { bulkAddResult, dncEntry } from './admin-schemas.js';
 
 /** Largest DNC file accepted through the API, bytes. */
@@ -54,13 +54,7 @@ export function dncRoutes(d: AdminDeps): AnyRoute[] {
       response: z.array(dncEntry),
       handler: async ({ reply, principal, query }) => {
         const rows = await listDnc(d.db, { ...query, phone: query.phone?.replace(/^(?!\+)/, '+') });
-        await recordAudit(d.db, {
-          actor: who(principal).actor,
-          action: 'dnc.list',
-          entity: 'dnc',
-          details: { ...query, rows: rows.length },
-        });
-        return reply.header('cache-control', NO_STORE).send(rows);
+        return sendAuditedList(d, reply, principal, 'dnc.list', query, rows);
       },
     }),
     route({
