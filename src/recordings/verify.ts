@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { sha256File } from './archiver.js';
-import { MANIFEST, readManifests, walk } from './manifest.js';
+import { MANIFEST, ManifestLookup, walk } from './manifest.js';
 
 export interface VerifyProgress {
   files: number;
@@ -48,7 +48,7 @@ export async function verifyArchive(
       .modify((q) => void (o.since && q.where('archived_at', '>=', o.since)));
   const [{ n } = { n: 0 }] = await archived().count<{ n: string | number }[]>({ n: '*' });
   const totalFiles = Number(n);
-  const manifests = await readManifests(root);
+  const manifests = new ManifestLookup(root);
   const report: VerifyReport = {
     checked: 0,
     ok: 0,
@@ -78,7 +78,7 @@ export async function verifyArchive(
   return report;
 }
 
-async function checkRow(r: ArchivedRow, manifests: Map<string, string>, report: VerifyReport): Promise<void> {
+async function checkRow(r: ArchivedRow, manifests: ManifestLookup, report: VerifyReport): Promise<void> {
   let size: number;
   try {
     size = (await stat(r.path)).size;
@@ -92,7 +92,7 @@ async function checkRow(r: ArchivedRow, manifests: Map<string, string>, report: 
     report.altered.push({ callId: r.call_id, path: r.path, expected: r.sha256, actual });
     return;
   }
-  if (manifests.get(r.path) !== r.sha256) report.notInManifest.push(r.path);
+  if ((await manifests.hashOf(r.path)) !== r.sha256) report.notInManifest.push(r.path);
   report.ok += 1;
 }
 

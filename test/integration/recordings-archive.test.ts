@@ -159,4 +159,14 @@ describe('recordings archive: year/month/purpose layout, SHA256SUMS, verify, rec
     expect(r.answeredWithoutRecording).toBe(1);
     expect(r.filesWithoutCall).toEqual([join(month(), 'marketing', 'winter', 'no-such-call.wav')]);
   });
+
+  it('verify names a file that verifies but its month manifest no longer lists', async () => {
+    const p3 = join(month(), 'marketing', 'winter', 'arc-3.wav');
+    const manifest = join(month(), 'SHA256SUMS');
+    const lines = (await readFile(manifest, 'utf8')).split('\n').filter((l) => !l.endsWith('/arc-3.wav'));
+    await writeFile(manifest, lines.join('\n'));
+    const r = await verifyArchive(t.db, root);
+    expect(r.notInManifest).toEqual([p3]);
+    expect(r.ok).toBe(1); // it still hashes right: listed as UNLISTED, not as altered
+  });
 });
